@@ -1,0 +1,110 @@
+//! The page-data server functions. Each is a thin shim: on the server it asks the
+//! [`Backend`] (implemented by the `server` crate, which owns the policy layer and the
+//! database) with the current request, so the same rules as the HTTP API apply.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, JsonEncoding};
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{InvitationPreview, InvitationsPage, Me, PlatformHome};
+use crate::i18n::Key;
+
+/// What a page can be told by the server, in terms a person can be shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("confidentiality pledge required")]
+    PledgeRequired,
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("internal error")]
+    Internal,
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn message_key(&self) -> Key {
+        match self {
+            AppError::Unauthenticated | AppError::PledgeRequired => Key::ErrorSignInRequired,
+            AppError::NotFound => Key::ErrorNotFound,
+            AppError::Forbidden => Key::ErrorForbidden,
+            AppError::Internal | AppError::Transport(_) => Key::ErrorGeneric,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod backend {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+
+    use super::AppError;
+    use crate::domain::{InvitationPreview, InvitationsPage, Me, PlatformHome};
+
+    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
+    pub use http::request::Parts;
+
+    /// The server's answers to the pages, under the same policy layer as the API.
+    pub trait Backend: Send + Sync + 'static {
+        fn me<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, Option<Me>>;
+        fn platform_home<'a>(
+            &'a self,
+            request: &'a Parts,
+            slug: String,
+        ) -> BoxFuture<'a, PlatformHome>;
+        fn invitations_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            slug: String,
+        ) -> BoxFuture<'a, InvitationsPage>;
+        fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview>;
+    }
+
+    #[derive(Clone)]
+    pub struct BackendHandle(pub Arc<dyn Backend>);
+
+    pub(crate) async fn with_request<T>(
+        f: impl for<'a> FnOnce(&'a dyn Backend, &'a Parts) -> BoxFuture<'a, T>,
+    ) -> Result<T, AppError> {
+        let backend = leptos::prelude::use_context::<BackendHandle>().ok_or(AppError::Internal)?;
+        let parts: Parts = leptos_axum::extract()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        f(backend.0.as_ref(), &parts).await
+    }
+}
+
+#[server(prefix = "/sfn", endpoint = "me", input = GetUrl)]
+pub async fn fetch_me() -> Result<Option<Me>, AppError> {
+    backend::with_request(|b, parts| b.me(parts)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "platform_home", input = GetUrl)]
+pub async fn fetch_platform_home(slug: String) -> Result<PlatformHome, AppError> {
+    backend::with_request(move |b, parts| b.platform_home(parts, slug)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "invitations_page", input = GetUrl)]
+pub async fn fetch_invitations_page(slug: String) -> Result<InvitationsPage, AppError> {
+    backend::with_request(move |b, parts| b.invitations_page(parts, slug)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "invitation_preview", input = GetUrl)]
+pub async fn fetch_invitation_preview(token: String) -> Result<InvitationPreview, AppError> {
+    let backend = use_context::<backend::BackendHandle>().ok_or(AppError::Internal)?;
+    backend.0.invitation_preview(token).await
+}

@@ -1,0 +1,323 @@
+//! Kakehashi's domain and wire types, defined once and shared by the server (which maps
+//! its database rows into them at one boundary) and the wasm client. Names follow the
+//! glossary in DESIGN.md. No secret (password hash, session id) has a type here.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Implements the text form used in the database, the API and forms for a plain enum.
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// A tenant: the prefectural platform (都道府県PF) or a municipal one (市町村PF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformKind {
+    Prefectural,
+    Municipal,
+}
+text_enum!(PlatformKind { Prefectural => "prefectural", Municipal => "municipal" });
+
+/// 区分: the category a member organisation is listed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MemberCategory {
+    Economic,
+    Labour,
+    Support,
+    Municipal,
+    Government,
+}
+text_enum!(MemberCategory {
+    Economic => "economic",
+    Labour => "labour",
+    Support => "support",
+    Municipal => "municipal",
+    Government => "government",
+});
+
+/// 構成員 or オブザーバー.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Member,
+    Observer,
+}
+text_enum!(Standing { Member => "member", Observer => "observer" });
+
+/// 事務局 主担当 / 副担当.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SecretariatRole {
+    Lead,
+    Deputy,
+}
+text_enum!(SecretariatRole { Lead => "lead", Deputy => "deputy" });
+
+/// What a user may do on one platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Secretariat (事務局): runs the platform, invites people.
+    Coordinator,
+    /// Municipal or member staff.
+    Staff,
+    /// An economic organisation's person answering requests.
+    Responder,
+    Observer,
+    Admin,
+}
+text_enum!(Role {
+    Coordinator => "coordinator",
+    Staff => "staff",
+    Responder => "responder",
+    Observer => "observer",
+    Admin => "admin",
+});
+
+impl Role {
+    /// Coordinators and admins run a platform: they invite people into it.
+    pub fn can_invite(self) -> bool {
+        matches!(self, Role::Coordinator | Role::Admin)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Platform {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: PlatformKind,
+    pub parent_id: Option<Uuid>,
+}
+
+/// A platform the signed-in user works in, with their roles there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyPlatform {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: PlatformKind,
+    pub parent_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub category: MemberCategory,
+    pub parent_id: Option<Uuid>,
+}
+
+/// One membership of a platform, as its member list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub category: MemberCategory,
+    pub standing: Standing,
+    pub secretariat_role: Option<SecretariatRole>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserSummary {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Pledge {
+    pub accepted: bool,
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/me`: who is signed in, where they work, and what they still owe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub user: UserSummary,
+    pub organisation: Organisation,
+    pub platforms: Vec<MyPlatform>,
+    pub csrf_token: String,
+    pub pledge: Pledge,
+}
+
+impl Me {
+    pub fn platform(&self, slug: &str) -> Option<&MyPlatform> {
+        self.platforms.iter().find(|p| p.slug == slug)
+    }
+
+    pub fn can_invite_on(&self, platform_id: Uuid) -> bool {
+        self.platforms
+            .iter()
+            .any(|p| p.id == platform_id && p.roles.iter().any(|r| r.can_invite()))
+    }
+}
+
+/// `POST /api/v1/session`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SessionCreated {
+    pub user: UserSummary,
+    pub csrf_token: String,
+    pub pledge: Pledge,
+}
+
+/// `POST /api/v1/platforms/{id}/invitations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewInvitation {
+    pub email: String,
+    pub role: Role,
+    /// The organisation the invitee will belong to; it must be a member of the platform.
+    pub organisation_id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: Uuid,
+    pub platform_id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub email: String,
+    pub role: Role,
+    pub status: InvitationStatus,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Returned once, to the coordinator who invited: the link is never shown again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InvitationCreated {
+    pub invitation: Invitation,
+    /// Path of the acceptance page, e.g. `/invitations/TOKEN`.
+    pub accept_path: String,
+}
+
+/// What the acceptance page shows the invitee before they set a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InvitationPreview {
+    pub email: String,
+    pub platform_name: String,
+    pub organisation_name: String,
+    pub role: Role,
+    pub existing_user: bool,
+}
+
+/// `POST /api/v1/invitations/{token}/accept`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AcceptInvitation {
+    pub display_name: String,
+    pub password: String,
+}
+
+/// What the home page of a platform needs, in one round trip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformHome {
+    /// Today in Japan time, so the page names the current 年度 as Japan sees it.
+    pub today: chrono::NaiveDate,
+    pub platform: Platform,
+    pub parent: Option<Platform>,
+    pub members: Vec<Member>,
+    pub can_invite: bool,
+}
+
+/// What the invitations page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationsPage {
+    pub platform: Platform,
+    pub invitations: Vec<Invitation>,
+    /// The organisations an invitee may be placed in: the platform's members.
+    pub organisations: Vec<Organisation>,
+}
+
+/// Every API error: `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+/// The minimum length of a password a person sets.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_forms_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(*r));
+        }
+        for c in MemberCategory::ALL {
+            assert_eq!(MemberCategory::parse(c.as_str()), Some(*c));
+        }
+        assert_eq!(Role::parse("king"), None);
+        assert_eq!(
+            serde_json::to_string(&Role::Coordinator).unwrap(),
+            "\"coordinator\""
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! The one translation catalogue. Every string a person sees comes from here: Japanese
+//! first, English available. A key without both languages does not compile.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    InvitationStatus, MemberCategory, PlatformKind, Role, SecretariatRole, Standing,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub const COOKIE: &'static str = "kakehashi_lang";
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// Anything but a clear "en" is Japanese: Japanese is the default.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Ja
+        }
+    }
+
+    /// Reads the language from a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == Lang::COOKIE)
+            .map(|(_, value)| Lang::from_code(value))
+            .unwrap_or_default()
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => ($ja:expr, $en:expr)),+ $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),+ }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),+];
+        }
+
+        pub fn t(lang: Lang, key: Key) -> &'static str {
+            match (lang, key) {
+                $((Lang::Ja, Key::$key) => $ja, (Lang::En, Key::$key) => $en,)+
+            }
+        }
+    };
+}
+
+catalogue! {
+    AppName => ("架け橋", "Kakehashi"),
+    AppTagline => ("就職氷河期世代活躍支援プラットフォームの共有ワークスペース",
+                   "The shared workspace of the employment ice-age generation support platforms"),
+    SkipToContent => ("本文へ移動", "Skip to content"),
+    MainNavigation => ("メインメニュー", "Main navigation"),
+    Loading => ("読み込み中…", "Loading…"),
+    ErrorGeneric => ("問題が発生しました。時間をおいて再度お試しください。",
+                     "Something went wrong. Please try again in a moment."),
+    ErrorNotFound => ("ページが見つかりません。", "This page does not exist."),
+    ErrorSignInRequired => ("続けるにはログインしてください。", "Please sign in to continue."),
+    ErrorForbidden => ("この操作を行う権限がありません。", "You are not allowed to do this."),
+    BackHome => ("ホームへ戻る", "Back to home"),
+    Home => ("ホーム", "Home"),
+
+    Language => ("言語", "Language"),
+    LangJa => ("日本語", "日本語"),
+    LangEn => ("English", "English"),
+
+    SignInTitle => ("ログイン", "Sign in"),
+    Email => ("メールアドレス", "Email address"),
+    Password => ("パスワード", "Password"),
+    SignInSubmit => ("ログイン", "Sign in"),
+    SignInInvalid => ("メールアドレスまたはパスワードが正しくありません。",
+                      "The email address or password is not correct."),
+    SignInRateLimited => ("ログインの試行が多すぎます。しばらく待ってから再度お試しください。",
+                          "Too many sign-in attempts. Please wait a while and try again."),
+    SignInMissing => ("メールアドレスとパスワードを入力してください。",
+                      "Enter your email address and password."),
+    SignedOut => ("ログアウトしました。", "You have signed out."),
+    SessionExpired => ("一定時間操作がなかったため、ログアウトしました。",
+                       "You were signed out after a period of inactivity."),
+    InvitationAcceptedSignIn => ("登録が完了しました。設定したパスワードでログインしてください。",
+                                 "You are registered. Sign in with the password you set."),
+    SignOut => ("ログアウト", "Sign out"),
+    SignedInAs => ("ログイン中", "Signed in as"),
+
+    PledgeTitle => ("秘密の保持に関する誓約", "Confidentiality pledge"),
+    PledgeIntro => ("あおもり就職氷河期世代活躍支援プラットフォーム設置要領 6「秘密の保持」に基づき、利用を始める前に次の事項に同意してください。",
+                    "Under section 6 of the platform's establishment guidelines (confidentiality), please agree to the following before you begin."),
+    PledgeClause1 => ("プラットフォームの構成員及び協議の場に参加した者として、職務上知り得た秘密を漏らしません。",
+                      "As a member of the platform or a participant in its meetings, I will not disclose secrets learned in the course of my duties."),
+    PledgeClause2 => ("支援対象者の個人情報（氏名、連絡先、マイナンバー、住所など）を入力しません。",
+                      "I will not enter personal data of supported people (names, contact details, My Number, addresses)."),
+    PledgeClause3 => ("閲覧・操作の記録が監査のために保存されることを理解しています。",
+                      "I understand that what I read and do is recorded for audit."),
+    PledgeAgree => ("上記に同意します", "I agree to the above"),
+    PledgeSubmit => ("誓約して始める", "Accept and continue"),
+    PledgeMustAgree => ("同意のチェックを入れてください。", "Please tick the box to agree."),
+
+    PlatformSwitcher => ("プラットフォームの切り替え", "Switch platform"),
+    CurrentPlatform => ("表示中のプラットフォーム", "Current platform"),
+    ParentPlatform => ("上位のプラットフォーム", "Parent platform"),
+    FiscalYearNow => ("今年度", "This fiscal year"),
+    Secretariat => ("事務局", "Secretariat"),
+    Members => ("構成員", "Members"),
+    Observers => ("オブザーバー", "Observers"),
+    NoMembers => ("登録されている構成員はまだいません。", "No members are registered yet."),
+    FilterMembers => ("機関・団体名で絞り込み", "Filter by organisation name"),
+    FilterNoMatch => ("条件に一致する機関・団体はありません。", "No organisation matches the filter."),
+    MembersShown => ("件を表示", "shown"),
+
+    Invitations => ("招待", "Invitations"),
+    InviteTitle => ("新しい利用者を招待", "Invite a person"),
+    InviteEmail => ("招待する人のメールアドレス", "Invitee's email address"),
+    InviteRole => ("役割", "Role"),
+    InviteOrganisation => ("所属する機関・団体", "Organisation"),
+    InviteSubmit => ("招待リンクを作成", "Create invitation link"),
+    InviteCreated => ("招待リンクを作成しました。7日間、1回だけ使えます。招待する人に伝えてください。",
+                      "The invitation link is ready. It works once, for 7 days. Pass it to the invitee."),
+    InviteList => ("招待の一覧", "Invitations sent"),
+    InviteNone => ("まだ招待はありません。", "No invitations yet."),
+    InviteExpires => ("有効期限", "Expires"),
+    InviteStatusHeading => ("状態", "Status"),
+    InviteInvalidEmail => ("メールアドレスの形式が正しくありません。", "This email address is not valid."),
+    InviteFailed => ("招待を作成できませんでした。", "The invitation could not be created."),
+    StatusPending => ("未使用", "Pending"),
+    StatusAccepted => ("登録済み", "Accepted"),
+    StatusExpired => ("期限切れ", "Expired"),
+
+    AcceptTitle => ("Kakehashiへの招待", "Your invitation to Kakehashi"),
+    AcceptIntro => ("次の内容で招待されています。", "You have been invited as follows."),
+    AcceptPlatform => ("プラットフォーム", "Platform"),
+    DisplayName => ("表示名（氏名または担当名）", "Display name"),
+    NewPassword => ("パスワード（12文字以上）", "Password (at least 12 characters)"),
+    ConfirmPassword => ("パスワード（確認）", "Confirm password"),
+    AcceptSubmit => ("登録する", "Register"),
+    AcceptExisting => ("このメールアドレスは登録済みです。招待を受けると、この役割が追加されます。",
+                       "This email address already has an account. Accepting adds this role to it."),
+    AcceptExistingSubmit => ("招待を受ける", "Accept invitation"),
+    InvitationInvalid => ("この招待リンクは無効か、期限切れか、すでに使われています。",
+                          "This invitation link is invalid, expired or already used."),
+    PasswordTooShort => ("パスワードは12文字以上にしてください。", "The password must be at least 12 characters."),
+    PasswordsDiffer => ("確認用のパスワードが一致しません。", "The two passwords do not match."),
+    DisplayNameMissing => ("表示名を入力してください。", "Enter a display name."),
+
+    KindPrefectural => ("都道府県プラットフォーム", "Prefectural platform"),
+    KindMunicipal => ("市町村プラットフォーム", "Municipal platform"),
+    CategoryEconomic => ("経済団体", "Economic organisations"),
+    CategoryLabour => ("労働団体", "Labour organisations"),
+    CategorySupport => ("支援機関", "Support institutions"),
+    CategoryMunicipal => ("市町村", "Municipalities"),
+    CategoryGovernment => ("行政", "Government"),
+    StandingMember => ("構成員", "Member"),
+    StandingObserver => ("オブザーバー", "Observer"),
+    SecretariatLead => ("事務局（主担当）", "Secretariat (lead)"),
+    SecretariatDeputy => ("事務局（副担当）", "Secretariat (deputy)"),
+    RoleCoordinator => ("事務局担当者", "Coordinator"),
+    RoleStaff => ("担当職員", "Staff"),
+    RoleResponder => ("回答担当者（経済団体）", "Responder"),
+    RoleObserver => ("オブザーバー", "Observer"),
+    RoleAdmin => ("管理者", "Administrator"),
+}
+
+pub fn kind_key(kind: PlatformKind) -> Key {
+    match kind {
+        PlatformKind::Prefectural => Key::KindPrefectural,
+        PlatformKind::Municipal => Key::KindMunicipal,
+    }
+}
+
+pub fn category_key(category: MemberCategory) -> Key {
+    match category {
+        MemberCategory::Economic => Key::CategoryEconomic,
+        MemberCategory::Labour => Key::CategoryLabour,
+        MemberCategory::Support => Key::CategorySupport,
+        MemberCategory::Municipal => Key::CategoryMunicipal,
+        MemberCategory::Government => Key::CategoryGovernment,
+    }
+}
+
+pub fn standing_key(standing: Standing) -> Key {
+    match standing {
+        Standing::Member => Key::StandingMember,
+        Standing::Observer => Key::StandingObserver,
+    }
+}
+
+pub fn secretariat_key(role: SecretariatRole) -> Key {
+    match role {
+        SecretariatRole::Lead => Key::SecretariatLead,
+        SecretariatRole::Deputy => Key::SecretariatDeputy,
+    }
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Coordinator => Key::RoleCoordinator,
+        Role::Staff => Key::RoleStaff,
+        Role::Responder => Key::RoleResponder,
+        Role::Observer => Key::RoleObserver,
+        Role::Admin => Key::RoleAdmin,
+    }
+}
+
+pub fn invitation_status_key(status: InvitationStatus) -> Key {
+    match status {
+        InvitationStatus::Pending => Key::StatusPending,
+        InvitationStatus::Accepted => Key::StatusAccepted,
+        InvitationStatus::Expired => Key::StatusExpired,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_both_languages() {
+        for key in Key::ALL {
+            assert!(!t(Lang::Ja, *key).is_empty(), "{key:?} has no Japanese");
+            assert!(!t(Lang::En, *key).is_empty(), "{key:?} has no English");
+        }
+    }
+
+    #[test]
+    fn japanese_is_the_default() {
+        assert_eq!(Lang::from_cookie_header(""), Lang::Ja);
+        assert_eq!(Lang::from_cookie_header("a=b; kakehashi_lang=en"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("kakehashi_lang=fr"), Lang::Ja);
+    }
+}

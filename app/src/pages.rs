@@ -1,0 +1,588 @@
+//! The pages. Each reads its data through the server functions in [`crate::api`] and
+//! renders completely on the server (`SsrMode::Async`), so it reads without JavaScript;
+//! every change is a plain form post, so it works without JavaScript too.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::{fetch_invitation_preview, fetch_invitations_page, fetch_platform_home, AppError};
+use crate::domain::{
+    InvitationPreview, InvitationsPage as InvitationsData, Me, Member, MemberCategory,
+    PlatformHome, Role, SecretariatRole, Standing,
+};
+use crate::i18n::{
+    category_key, invitation_status_key, kind_key, role_key, secretariat_key, t, Key,
+};
+use crate::layout::{Layout, PublicLayout};
+use crate::wareki::{display_date, FiscalYear};
+use crate::{tr, use_lang, MeResource};
+
+fn query(name: &'static str) -> Memo<Option<String>> {
+    let q = use_query_map();
+    Memo::new(move |_| q.read().get(name))
+}
+
+#[component]
+fn Notice(#[prop(into)] key: Key, #[prop(optional)] error: bool) -> impl IntoView {
+    view! {
+        <p class=if error { "notice error" } else { "notice" } role=if error { "alert" } else { "status" }>
+            {tr(key)}
+        </p>
+    }
+}
+
+/// Gives the server-rendered page the status its content deserves.
+fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(_code) {
+            response.set_status(status);
+        }
+    }
+}
+
+/// What a page shows when the server said no.
+#[component]
+fn ErrorView(error: AppError) -> impl IntoView {
+    match &error {
+        AppError::NotFound => set_status(404),
+        AppError::Forbidden => set_status(403),
+        _ => {}
+    }
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path="/sign-in"/> }.into_any(),
+        AppError::PledgeRequired => view! { <Redirect path="/pledge"/> }.into_any(),
+        other => view! {
+            <section class="panel">
+                <Notice key=other.message_key() error=true/>
+                <p>
+                    <a href="/" rel="external">{tr(Key::BackHome)}</a>
+                </p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+fn me_resource() -> Resource<Result<Option<Me>, AppError>> {
+    expect_context::<MeResource>().0
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <PublicLayout>
+            <h1>{tr(Key::ErrorNotFound)}</h1>
+            <p>
+                <a href="/" rel="external">{tr(Key::BackHome)}</a>
+            </p>
+        </PublicLayout>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let error = query("error");
+    let notice = query("notice");
+    let next = query("next");
+    let error_key = Memo::new(move |_| {
+        error.get().map(|code| match code.as_str() {
+            "rate_limited" => Key::SignInRateLimited,
+            "missing" => Key::SignInMissing,
+            _ => Key::SignInInvalid,
+        })
+    });
+    let notice_key = move || {
+        notice.get().and_then(|code| match code.as_str() {
+            "signed_out" => Some(Key::SignedOut),
+            "expired" => Some(Key::SessionExpired),
+            "invited" => Some(Key::InvitationAcceptedSignIn),
+            _ => None,
+        })
+    };
+    view! {
+        <PublicLayout>
+            <h1>{tr(Key::SignInTitle)}</h1>
+            <p class="lead">{tr(Key::AppTagline)}</p>
+            {move || notice_key().map(|key| view! { <Notice key/> })}
+            {move || error_key.get().map(|key| view! { <Notice key error=true/> })}
+            <form method="post" action="/auth/sign-in" class="stack panel">
+                <input type="hidden" name="next" value=move || next.get().unwrap_or_default()/>
+                <div class="field">
+                    <label for="email">{tr(Key::Email)}</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        required
+                        aria-invalid=move || error_key.get().is_some().then_some("true")
+                    />
+                </div>
+                <div class="field">
+                    <label for="password">{tr(Key::Password)}</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        aria-invalid=move || error_key.get().is_some().then_some("true")
+                    />
+                </div>
+                <button type="submit" class="primary">{tr(Key::SignInSubmit)}</button>
+            </form>
+        </PublicLayout>
+    }
+}
+
+#[component]
+pub fn PledgePage() -> impl IntoView {
+    let me = me_resource();
+    let error = query("error");
+    view! {
+        <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => {
+                        let csrf = me.csrf_token.clone();
+                        view! {
+                            <PublicLayout>
+                                <h1>{tr(Key::PledgeTitle)}</h1>
+                                {move || {
+                                    error.get().map(|_| view! { <Notice key=Key::PledgeMustAgree error=true/> })
+                                }}
+                                <section class="panel pledge">
+                                    <p>{tr(Key::PledgeIntro)}</p>
+                                    <ol>
+                                        <li>{tr(Key::PledgeClause1)}</li>
+                                        <li>{tr(Key::PledgeClause2)}</li>
+                                        <li>{tr(Key::PledgeClause3)}</li>
+                                    </ol>
+                                    <form method="post" action="/auth/pledge" class="stack">
+                                        <input type="hidden" name="csrf_token" value=csrf/>
+                                        <div class="check">
+                                            <input id="agree" name="agree" type="checkbox" value="yes" required/>
+                                            <label for="agree">{tr(Key::PledgeAgree)}</label>
+                                        </div>
+                                        <button type="submit" class="primary">{tr(Key::PledgeSubmit)}</button>
+                                    </form>
+                                </section>
+                            </PublicLayout>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(error) => view! { <PublicLayout><ErrorView error/></PublicLayout> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn slug_param() -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get("slug").unwrap_or_default()
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = me_resource();
+    let slug = slug_param();
+    let home = Resource::new(slug.clone(), fetch_platform_home);
+    view! {
+        <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
+            {move || {
+                let slug = slug();
+                Suspend::new(async move {
+                    match (me.await, home.await) {
+                        (Ok(Some(me)), Ok(home)) => {
+                            view! {
+                                <Layout me current=slug>
+                                    <PlatformHomeView home/>
+                                </Layout>
+                            }
+                                .into_any()
+                        }
+                        (Ok(Some(me)), Err(error)) => {
+                            view! {
+                                <Layout me current=slug>
+                                    <ErrorView error/>
+                                </Layout>
+                            }
+                                .into_any()
+                        }
+                        (Ok(None), _) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                        (Err(error), _) => view! { <PublicLayout><ErrorView error/></PublicLayout> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
+    let lang = use_lang();
+    let filter = RwSignal::new(String::new());
+    let members = StoredValue::new(home.members.clone());
+    let matches = move |m: &Member| {
+        let f = filter.read();
+        let f = f.trim();
+        f.is_empty() || m.organisation_name.contains(f)
+    };
+    let shown = move || members.with_value(|ms| ms.iter().filter(|m| matches(m)).count());
+    let fiscal_year = FiscalYear::of(home.today);
+    let kind = home.platform.kind;
+
+    let secretariat = move || {
+        let mut s: Vec<(SecretariatRole, Member)> = members.with_value(|ms| {
+            ms.iter()
+                .filter(|m| matches(m))
+                .filter_map(|m| m.secretariat_role.map(|r| (r, m.clone())))
+                .collect()
+        });
+        s.sort_by_key(|(r, _)| *r);
+        s.into_iter()
+            .map(|(role, m)| {
+                view! {
+                    <li>
+                        <span class="org">{m.organisation_name}</span>
+                        " "
+                        <span class="badge">{move || t(lang.get(), secretariat_key(role))}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    let by_category = move || {
+        MemberCategory::ALL
+            .iter()
+            .filter_map(|category| {
+                let rows: Vec<Member> = members.with_value(|ms| {
+                    ms.iter()
+                        .filter(|m| m.standing == Standing::Member && m.category == *category)
+                        .filter(|m| matches(m))
+                        .cloned()
+                        .collect()
+                });
+                if rows.is_empty() {
+                    return None;
+                }
+                let category = *category;
+                let heading_id = format!("category-{}", category.as_str());
+                let labelled_by = heading_id.clone();
+                Some(view! {
+                    <section class="category" aria-labelledby=labelled_by>
+                        <h3 id=heading_id>{move || t(lang.get(), category_key(category))}</h3>
+                        <ul class="org-list">
+                            {rows
+                                .into_iter()
+                                .map(|m| view! { <li>{m.organisation_name}</li> })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                })
+            })
+            .collect_view()
+    };
+
+    let observers = move || {
+        members
+            .with_value(|ms| {
+                ms.iter()
+                    .filter(|m| m.standing == Standing::Observer)
+                    .filter(|m| matches(m))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .map(|m| view! { <li>{m.organisation_name}</li> })
+            .collect_view()
+    };
+    let has_members = !home.members.is_empty();
+
+    view! {
+        <h1>{home.platform.name.clone()}</h1>
+        <p class="meta">
+            <span>{move || t(lang.get(), kind_key(kind))}</span>
+            {home
+                .parent
+                .clone()
+                .map(|parent| {
+                    view! {
+                        " · "
+                        <span>{tr(Key::ParentPlatform)} ": " {parent.name}</span>
+                    }
+                })}
+            " · "
+            <span>{tr(Key::FiscalYearNow)} ": " {move || fiscal_year.label(lang.get())}</span>
+        </p>
+        <Show
+            when=move || has_members
+            fallback=|| view! { <p>{tr(Key::NoMembers)}</p> }
+        >
+            <div class="field filter">
+                <label for="member-filter">{tr(Key::FilterMembers)}</label>
+                <input
+                    id="member-filter"
+                    type="search"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| filter.set(event_target_value(&ev))
+                />
+                <p class="count" aria-live="polite">
+                    {shown} " " {tr(Key::MembersShown)}
+                </p>
+            </div>
+            <Show when=move || shown() == 0>
+                <p>{tr(Key::FilterNoMatch)}</p>
+            </Show>
+            <section aria-labelledby="secretariat-heading" class="panel">
+                <h2 id="secretariat-heading">{tr(Key::Secretariat)}</h2>
+                <ul class="org-list">{secretariat}</ul>
+            </section>
+            <section aria-labelledby="members-heading" class="panel">
+                <h2 id="members-heading">{tr(Key::Members)}</h2>
+                {by_category}
+            </section>
+            <section aria-labelledby="observers-heading" class="panel">
+                <h2 id="observers-heading">{tr(Key::Observers)}</h2>
+                <ul class="org-list">{observers}</ul>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+pub fn InvitationsPage() -> impl IntoView {
+    let me = me_resource();
+    let slug = slug_param();
+    let data = Resource::new(slug.clone(), fetch_invitations_page);
+    view! {
+        <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
+            {move || {
+                let slug = slug();
+                Suspend::new(async move {
+                    match (me.await, data.await) {
+                        (Ok(Some(me)), Ok(data)) => {
+                            let csrf = me.csrf_token.clone();
+                            view! {
+                                <Layout me current=slug>
+                                    <InvitationsView data csrf/>
+                                </Layout>
+                            }
+                                .into_any()
+                        }
+                        (Ok(Some(me)), Err(error)) => {
+                            view! {
+                                <Layout me current=slug>
+                                    <ErrorView error/>
+                                </Layout>
+                            }
+                                .into_any()
+                        }
+                        (Ok(None), _) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                        (Err(error), _) => view! { <PublicLayout><ErrorView error/></PublicLayout> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InvitationsView(data: InvitationsData, csrf: String) -> impl IntoView {
+    let lang = use_lang();
+    let created = query("created");
+    let error = query("error");
+    let action = format!("/p/{}/invitations", data.platform.slug);
+    let roles = [
+        Role::Staff,
+        Role::Coordinator,
+        Role::Responder,
+        Role::Observer,
+    ];
+    let rows = data
+        .invitations
+        .iter()
+        .cloned()
+        .map(|inv| {
+            let expires = inv.expires_at.date_naive();
+            view! {
+                <tr>
+                    <td>{inv.email}</td>
+                    <td>{inv.organisation_name}</td>
+                    <td>{move || t(lang.get(), role_key(inv.role))}</td>
+                    <td>{move || t(lang.get(), invitation_status_key(inv.status))}</td>
+                    <td>{move || display_date(expires, lang.get())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let has_rows = !data.invitations.is_empty();
+    view! {
+        <h1>{tr(Key::Invitations)} " — " {data.platform.name.clone()}</h1>
+        {move || {
+            created
+                .get()
+                .map(|token| {
+                    let path = format!("/invitations/{token}");
+                    view! {
+                        <div class="notice" role="status">
+                            <p>{tr(Key::InviteCreated)}</p>
+                            <p>
+                                <a href=path.clone() rel="external" class="invite-link">{path.clone()}</a>
+                            </p>
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            error
+                .get()
+                .map(|code| {
+                    let key = if code == "invalid_email" { Key::InviteInvalidEmail } else { Key::InviteFailed };
+                    view! { <Notice key error=true/> }
+                })
+        }}
+        <section class="panel" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">{tr(Key::InviteTitle)}</h2>
+            <form method="post" action=action class="stack">
+                <input type="hidden" name="csrf_token" value=csrf/>
+                <div class="field">
+                    <label for="invite-email">{tr(Key::InviteEmail)}</label>
+                    <input id="invite-email" name="email" type="email" required autocomplete="off"/>
+                </div>
+                <div class="field">
+                    <label for="invite-role">{tr(Key::InviteRole)}</label>
+                    <select id="invite-role" name="role">
+                        {roles
+                            .into_iter()
+                            .map(|role| {
+                                view! {
+                                    <option value=role.as_str()>{move || t(lang.get(), role_key(role))}</option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="invite-organisation">{tr(Key::InviteOrganisation)}</label>
+                    <select id="invite-organisation" name="organisation_id">
+                        {data
+                            .organisations
+                            .iter()
+                            .map(|o| view! { <option value=o.id.to_string()>{o.name.clone()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="primary">{tr(Key::InviteSubmit)}</button>
+            </form>
+        </section>
+        <section class="panel" aria-labelledby="invite-list-heading">
+            <h2 id="invite-list-heading">{tr(Key::InviteList)}</h2>
+            <Show when=move || has_rows fallback=|| view! { <p>{tr(Key::InviteNone)}</p> }>
+                <div class="table-scroll">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">{tr(Key::Email)}</th>
+                                <th scope="col">{tr(Key::InviteOrganisation)}</th>
+                                <th scope="col">{tr(Key::InviteRole)}</th>
+                                <th scope="col">{tr(Key::InviteStatusHeading)}</th>
+                                <th scope="col">{tr(Key::InviteExpires)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows.clone()}</tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn AcceptInvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let preview = Resource::new(token, fetch_invitation_preview);
+    let error = query("error");
+    view! {
+        <PublicLayout>
+            <h1>{tr(Key::AcceptTitle)}</h1>
+            <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
+                {move || {
+                    let token = token();
+                    Suspend::new(async move {
+                        match preview.await {
+                            Ok(preview) => view! { <AcceptForm preview token error/> }.into_any(),
+                            Err(_) => view! { <Notice key=Key::InvitationInvalid error=true/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </PublicLayout>
+    }
+}
+
+#[component]
+fn AcceptForm(
+    preview: InvitationPreview,
+    token: String,
+    error: Memo<Option<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let role = preview.role;
+    let error_key = move || {
+        error.get().map(|code| match code.as_str() {
+            "password_too_short" => Key::PasswordTooShort,
+            "passwords_differ" => Key::PasswordsDiffer,
+            "display_name_missing" => Key::DisplayNameMissing,
+            _ => Key::InvitationInvalid,
+        })
+    };
+    let existing = preview.existing_user;
+    view! {
+        <section class="panel">
+            <p>{tr(Key::AcceptIntro)}</p>
+            <dl class="facts">
+                <dt>{tr(Key::Email)}</dt>
+                <dd>{preview.email.clone()}</dd>
+                <dt>{tr(Key::AcceptPlatform)}</dt>
+                <dd>{preview.platform_name.clone()}</dd>
+                <dt>{tr(Key::InviteOrganisation)}</dt>
+                <dd>{preview.organisation_name.clone()}</dd>
+                <dt>{tr(Key::InviteRole)}</dt>
+                <dd>{move || t(lang.get(), role_key(role))}</dd>
+            </dl>
+        </section>
+        {move || error_key().map(|key| view! { <Notice key error=true/> })}
+        <form method="post" action=format!("/invitations/{token}") class="stack panel">
+            {if existing {
+                view! { <p>{tr(Key::AcceptExisting)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="field">
+                        <label for="display-name">{tr(Key::DisplayName)}</label>
+                        <input id="display-name" name="display_name" type="text" required autocomplete="name"/>
+                    </div>
+                    <div class="field">
+                        <label for="new-password">{tr(Key::NewPassword)}</label>
+                        <input id="new-password" name="password" type="password" required minlength="12" autocomplete="new-password"/>
+                    </div>
+                    <div class="field">
+                        <label for="confirm-password">{tr(Key::ConfirmPassword)}</label>
+                        <input id="confirm-password" name="password_confirm" type="password" required minlength="12" autocomplete="new-password"/>
+                    </div>
+                }
+                    .into_any()
+            }}
+            <button type="submit" class="primary">
+                {move || t(lang.get(), if existing { Key::AcceptExistingSubmit } else { Key::AcceptSubmit })}
+            </button>
+        </form>
+    }
+}

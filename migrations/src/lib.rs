@@ -1,0 +1,16 @@
+//! Kakehashi's schema. The same migrations run on SQLite (the embedded default) and on
+//! PostgreSQL, so they use only portable column types: UUIDs, text for enumerations
+//! (validated by the server's domain types), timestamps with time zone, and JSON.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,306 @@
+//! Accounts: passwords, sessions, the actor extractors, sign-in and sign-out, the
+//! confidentiality pledge, and invitations.
+
+pub mod invitations;
+pub mod limits;
+pub mod password;
+pub mod routes;
+pub mod session_store;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::Method;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use app::domain::{Me, Pledge, SessionCreated, UserSummary};
+
+use crate::audit;
+use crate::entities::user;
+use crate::http::{ApiError, ApiResult, ClientAddr};
+use crate::policy::{organisation_view, Actor};
+use crate::state::AppState;
+
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_CSRF: &str = "csrf";
+pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
+pub const SESSION_SEEN_AT: &str = "seen_at";
+/// How often activity is written back, extending the idle expiry: not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The actor behind this session, if the session is signed in and within its absolute
+/// lifetime; an expired or orphaned session is emptied.
+pub async fn session_actor(state: &AppState, session: &Session) -> ApiResult<Option<Actor>> {
+    let user_id: Option<Uuid> = session.get(SESSION_USER).await.map_err(session_error)?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let signed_in_at: i64 = session
+        .get(SESSION_SIGNED_IN_AT)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    let now = Utc::now().timestamp();
+    let age = now.saturating_sub(signed_in_at);
+    if age < 0 || age as u64 > state.config.session_absolute.as_secs() {
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    }
+    // tower-sessions extends the idle expiry only when the session changes.
+    let seen_at: i64 = session
+        .get(SESSION_SEEN_AT)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    if now - seen_at >= TOUCH_EVERY_SECS {
+        session
+            .insert(SESSION_SEEN_AT, now)
+            .await
+            .map_err(session_error)?;
+    }
+    let csrf: String = session
+        .get(SESSION_CSRF)
+        .await
+        .map_err(session_error)?
+        .unwrap_or_default();
+    match Actor::load(&state.db, user_id, csrf).await? {
+        Some(actor) => Ok(Some(actor)),
+        None => {
+            session.flush().await.map_err(session_error)?;
+            Ok(None)
+        }
+    }
+}
+
+pub fn session_error(e: tower_sessions::session::Error) -> ApiError {
+    ApiError::Internal(format!("session: {e}"))
+}
+
+fn session_of(parts: &Parts) -> ApiResult<Session> {
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("session layer missing".into()))
+}
+
+/// Compares without leaking, through timing, how much of the token was right.
+pub fn tokens_match(expected: &str, given: &str) -> bool {
+    !expected.is_empty()
+        && expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A signed-in user, pledge or not (for `me`, the pledge and sign-out). Unsafe methods
+/// must carry the session's CSRF token in `X-CSRF-Token`.
+pub struct SignedIn(pub Actor);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let session = session_of(parts)?;
+        let actor = session_actor(&state, &session)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if is_unsafe(&parts.method) {
+            let given = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !tokens_match(&actor.csrf_token, given) {
+                return Err(ApiError::Csrf);
+            }
+        }
+        Ok(SignedIn(actor))
+    }
+}
+
+/// A signed-in user who has accepted the confidentiality pledge: every tenant API.
+pub struct Authorized(pub Actor);
+
+impl<S> FromRequestParts<S> for Authorized
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SignedIn(actor) = SignedIn::from_request_parts(parts, state).await?;
+        if !actor.pledge_accepted() {
+            return Err(ApiError::PledgeRequired);
+        }
+        Ok(Authorized(actor))
+    }
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
+}
+
+pub fn pledge_of(user: &user::Model) -> Pledge {
+    Pledge {
+        accepted: user.pledge_accepted_at.is_some(),
+        accepted_at: user.pledge_accepted_at,
+    }
+}
+
+pub fn user_summary(user: &user::Model) -> UserSummary {
+    UserSummary {
+        id: user.id,
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+    }
+}
+
+/// Checks the credentials under the sign-in limits and, when right, starts a fresh
+/// session (a new id, so a session fixed before sign-in is worthless).
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    addr: ClientAddr,
+    email: &str,
+    password: &str,
+) -> ApiResult<SessionCreated> {
+    let email = normalise_email(email);
+    if let Some(retry_after_secs) = state.sign_in_limiter.retry_after(&email, addr.0) {
+        return Err(ApiError::RateLimited { retry_after_secs });
+    }
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.db)
+        .await?;
+    // An unknown email costs the same hash as a wrong password and gets the same answer.
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let candidate = password.to_string();
+    let verified = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => password::verify(&candidate, &hash),
+        None => {
+            password::burn_time(&candidate);
+            false
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("password task: {e}")))?;
+    let user = match user {
+        Some(user) if verified && user.disabled_at.is_none() => user,
+        other => {
+            state.sign_in_limiter.record_failure(&email, addr.0);
+            audit::record(
+                &state.db,
+                audit::Entry {
+                    actor_user_id: other.map(|u| u.id),
+                    action: "sign_in_failed",
+                    remote_addr: Some(addr.0.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Err(ApiError::InvalidCredentials);
+        }
+    };
+
+    session.cycle_id().await.map_err(session_error)?;
+    let csrf = new_token();
+    session
+        .insert(SESSION_USER, user.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(SESSION_CSRF, csrf.clone())
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(SESSION_SIGNED_IN_AT, Utc::now().timestamp())
+        .await
+        .map_err(session_error)?;
+    audit::record(
+        &state.db,
+        audit::Entry {
+            actor_user_id: Some(user.id),
+            action: "sign_in",
+            remote_addr: Some(addr.0.to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(SessionCreated {
+        user: user_summary(&user),
+        csrf_token: csrf,
+        pledge: pledge_of(&user),
+    })
+}
+
+pub async fn sign_out(state: &AppState, session: &Session, actor: Option<&Actor>) -> ApiResult<()> {
+    if let Some(actor) = actor {
+        audit::record(
+            &state.db,
+            audit::Entry {
+                actor_user_id: Some(actor.user.id),
+                action: "sign_out",
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    session.flush().await.map_err(session_error)?;
+    Ok(())
+}
+
+pub async fn me(state: &AppState, actor: &Actor) -> ApiResult<Me> {
+    Ok(Me {
+        user: user_summary(&actor.user),
+        organisation: organisation_view(actor.organisation.clone()),
+        platforms: actor.scope(&state.db).my_platforms().await?,
+        csrf_token: actor.csrf_token.clone(),
+        pledge: pledge_of(&actor.user),
+    })
+}
+
+/// Records the pledge once; accepting again keeps the first time.
+pub async fn accept_pledge(state: &AppState, actor: &Actor) -> ApiResult<Pledge> {
+    if actor.user.pledge_accepted_at.is_some() {
+        return Ok(pledge_of(&actor.user));
+    }
+    let now = Utc::now();
+    let mut row: user::ActiveModel = actor.user.clone().into();
+    row.pledge_accepted_at = Set(Some(now));
+    let updated = row.update(&state.db).await?;
+    audit::record(
+        &state.db,
+        audit::Entry {
+            actor_user_id: Some(actor.user.id),
+            action: "pledge_accepted",
+            record_kind: Some("user"),
+            record_id: Some(actor.user.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(pledge_of(&updated))
+}

@@ -1,0 +1,130 @@
+//! `/api/v1/session`, `/api/v1/me`, `/api/v1/me/pledge` and the invitation endpoints.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use app::domain::{
+    AcceptInvitation, ErrorBody, Invitation, InvitationCreated, InvitationPreview, Me,
+    NewInvitation, Pledge, SessionCreated, SignIn,
+};
+
+use super::{invitations, Authorized, SignedIn};
+use crate::http::{ApiJson, ApiPath, ApiResult, ClientAddr};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(create_session).delete(delete_session))
+        .route("/me", get(get_me))
+        .route("/me/pledge", post(accept_pledge))
+        .route(
+            "/platforms/{id}/invitations",
+            get(list_invitations).post(create_invitation),
+        )
+        .route("/invitations/{token}", get(preview_invitation))
+        .route("/invitations/{token}/accept", post(accept_invitation))
+}
+
+/// Sign in. Sets the session cookie and returns the CSRF token for unsafe calls.
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignIn,
+    responses((status = 200, body = SessionCreated),
+              (status = 401, body = ErrorBody, description = "wrong or unknown credentials"),
+              (status = 429, body = ErrorBody, description = "too many failed attempts; see Retry-After")))]
+pub async fn create_session(
+    State(state): State<AppState>,
+    session: Session,
+    addr: ClientAddr,
+    ApiJson(input): ApiJson<SignIn>,
+) -> ApiResult<Json<SessionCreated>> {
+    Ok(Json(
+        super::sign_in(&state, &session, addr, &input.email, &input.password).await?,
+    ))
+}
+
+/// Sign out.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn delete_session(
+    State(state): State<AppState>,
+    session: Session,
+    SignedIn(actor): SignedIn,
+) -> ApiResult<StatusCode> {
+    super::sign_out(&state, &session, Some(&actor)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user, their organisation, platforms and roles, CSRF token and pledge.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn get_me(
+    State(state): State<AppState>,
+    SignedIn(actor): SignedIn,
+) -> ApiResult<Json<Me>> {
+    Ok(Json(super::me(&state, &actor).await?))
+}
+
+/// Accept the confidentiality pledge (guidelines §6).
+#[utoipa::path(post, path = "/api/v1/me/pledge", tag = "accounts",
+    responses((status = 200, body = Pledge), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn accept_pledge(
+    State(state): State<AppState>,
+    SignedIn(actor): SignedIn,
+) -> ApiResult<Json<Pledge>> {
+    Ok(Json(super::accept_pledge(&state, &actor).await?))
+}
+
+/// Invitations of a platform (coordinators).
+#[utoipa::path(get, path = "/api/v1/platforms/{id}/invitations", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = [Invitation]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<Invitation>>> {
+    Ok(Json(invitations::list(&state, &actor, id).await?))
+}
+
+/// Invite a person into a platform (coordinators). The answer carries the link, once.
+#[utoipa::path(post, path = "/api/v1/platforms/{id}/invitations", tag = "accounts",
+    params(("id" = Uuid, Path)), request_body = NewInvitation,
+    responses((status = 201, body = InvitationCreated), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<NewInvitation>,
+) -> ApiResult<impl IntoResponse> {
+    let created = invitations::create(&state, &actor, id, input).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// What an invitation link offers, for the invitee (no sign-in).
+#[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "accounts",
+    params(("token" = String, Path)),
+    responses((status = 200, body = InvitationPreview), (status = 404, body = ErrorBody)))]
+pub async fn preview_invitation(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> ApiResult<Json<InvitationPreview>> {
+    Ok(Json(invitations::preview(&state, &token).await?))
+}
+
+/// Accept an invitation and set a password (no sign-in). Works once.
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "accounts",
+    params(("token" = String, Path)), request_body = AcceptInvitation,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(input): ApiJson<AcceptInvitation>,
+) -> ApiResult<StatusCode> {
+    invitations::accept(&state, &token, input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,197 @@
+//! Administration: adding platforms, organisations, memberships and users. Used by the
+//! `kakehashi` admin commands and by the demo seed, inside the caller's transaction.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use app::domain::{MemberCategory, PlatformKind, Role, SecretariatRole, Standing};
+
+use crate::accounts::invitations::valid_email;
+use crate::accounts::normalise_email;
+use crate::entities::{membership, organisation, platform, user, user_role};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Db(#[from] sea_orm::DbErr),
+}
+
+pub type AdminResult<T> = Result<T, AdminError>;
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+}
+
+pub async fn add_platform(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    name: &str,
+    kind: PlatformKind,
+    parent_slug: Option<&str>,
+) -> AdminResult<platform::Model> {
+    if !valid_slug(slug) {
+        return Err(AdminError::Invalid(format!(
+            "slug {slug:?}: use lower-case letters, digits and hyphens"
+        )));
+    }
+    let parent = match parent_slug {
+        Some(parent) => Some(platform_by_slug(db, parent).await?),
+        None => None,
+    };
+    match (kind, &parent) {
+        (PlatformKind::Municipal, None) => {
+            return Err(AdminError::Invalid(
+                "a municipal platform belongs to a prefectural one: give --parent".into(),
+            ))
+        }
+        (PlatformKind::Prefectural, Some(_)) => {
+            return Err(AdminError::Invalid(
+                "a prefectural platform has no parent".into(),
+            ))
+        }
+        (_, Some(p)) if p.kind != PlatformKind::Prefectural.as_str() => {
+            return Err(AdminError::Invalid(format!(
+                "the parent {:?} is not a prefectural platform",
+                p.slug
+            )))
+        }
+        _ => {}
+    }
+    Ok(platform::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        slug: Set(slug.to_string()),
+        name: Set(name.to_string()),
+        kind: Set(kind.as_str().to_string()),
+        parent_id: Set(parent.map(|p| p.id)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn platform_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AdminResult<platform::Model> {
+    platform::Entity::find()
+        .filter(platform::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AdminError::Invalid(format!("no platform with slug {slug:?}")))
+}
+
+pub async fn organisation_by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> AdminResult<organisation::Model> {
+    organisation::Entity::find()
+        .filter(organisation::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .ok_or_else(|| AdminError::Invalid(format!("no organisation named {name:?}")))
+}
+
+pub async fn add_organisation(
+    db: &impl ConnectionTrait,
+    name: &str,
+    category: MemberCategory,
+    parent: Option<Uuid>,
+) -> AdminResult<organisation::Model> {
+    if name.trim().is_empty() {
+        return Err(AdminError::Invalid("an organisation needs a name".into()));
+    }
+    Ok(organisation::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.trim().to_string()),
+        category: Set(category.as_str().to_string()),
+        parent_id: Set(parent),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn add_membership(
+    db: &impl ConnectionTrait,
+    platform_id: Uuid,
+    organisation_id: Uuid,
+    standing: Standing,
+    secretariat: Option<SecretariatRole>,
+    position: i32,
+) -> AdminResult<membership::Model> {
+    Ok(membership::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        platform_id: Set(platform_id),
+        organisation_id: Set(organisation_id),
+        standing: Set(standing.as_str().to_string()),
+        secretariat_role: Set(secretariat.map(|s| s.as_str().to_string())),
+        position: Set(position),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Adds a user with an already-hashed password (hash outside the transaction).
+pub async fn add_user(
+    db: &impl ConnectionTrait,
+    email: &str,
+    display_name: &str,
+    organisation_id: Uuid,
+    password_hash: &str,
+) -> AdminResult<user::Model> {
+    let email = normalise_email(email);
+    if !valid_email(&email) {
+        return Err(AdminError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
+    }
+    Ok(user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(organisation_id),
+        email: Set(email),
+        display_name: Set(display_name.to_string()),
+        password_hash: Set(password_hash.to_string()),
+        pledge_accepted_at: Set(None),
+        disabled_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn grant_role(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    platform_id: Uuid,
+    role: Role,
+) -> AdminResult<()> {
+    user_role::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        platform_id: Set(platform_id),
+        role: Set(role.as_str().to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn user_by_email(db: &impl ConnectionTrait, email: &str) -> AdminResult<user::Model> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(normalise_email(email)))
+        .one(db)
+        .await?
+        .ok_or_else(|| AdminError::Invalid(format!("no user with email {email:?}")))
+}

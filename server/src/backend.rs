@@ -1,0 +1,130 @@
+//! The pages' server functions, answered under the same policy layer as the HTTP API.
+
+use chrono::Utc;
+use chrono_tz::Asia::Tokyo;
+use tower_sessions::Session;
+
+use app::api::backend::{Backend, BoxFuture, Parts};
+use app::api::AppError;
+use app::domain::{InvitationPreview, InvitationsPage, Me, PlatformHome};
+
+use crate::accounts::{self, invitations, session_actor};
+use crate::http::{ApiError, ApiResult};
+use crate::policy::Actor;
+use crate::state::AppState;
+
+pub struct PageBackend(pub AppState);
+
+impl PageBackend {
+    async fn actor(&self, request: &Parts) -> ApiResult<Option<Actor>> {
+        let session = request
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal("session layer missing".into()))?;
+        session_actor(&self.0, &session).await
+    }
+
+    /// As the API's `Authorized`: signed in and pledged. (Reads only: no CSRF needed.)
+    async fn authorized(&self, request: &Parts) -> ApiResult<Actor> {
+        let actor = self
+            .actor(request)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if !actor.pledge_accepted() {
+            return Err(ApiError::PledgeRequired);
+        }
+        Ok(actor)
+    }
+}
+
+impl Backend for PageBackend {
+    fn me<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, Option<Me>> {
+        Box::pin(
+            async move {
+                let Some(actor) = self.actor(request).await? else {
+                    return Ok(None);
+                };
+                Ok(Some(accounts::me(&self.0, &actor).await?))
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn platform_home<'a>(
+        &'a self,
+        request: &'a Parts,
+        slug: String,
+    ) -> BoxFuture<'a, PlatformHome> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let scope = actor.scope(&self.0.db);
+                let platform = scope.platform_by_slug(&slug).await?;
+                let parent = match platform.parent_id {
+                    Some(id) => Some(scope.platform(id).await?),
+                    None => None,
+                };
+                let members = scope.members(platform.id).await?;
+                Ok(PlatformHome {
+                    today: Utc::now().with_timezone(&Tokyo).date_naive(),
+                    can_invite: actor.can_invite_on(platform.id),
+                    platform,
+                    parent,
+                    members,
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn invitations_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        slug: String,
+    ) -> BoxFuture<'a, InvitationsPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let scope = actor.scope(&self.0.db);
+                let platform = scope.platform_by_slug(&slug).await?;
+                let invitations = invitations::list(&self.0, &actor, platform.id).await?;
+                let organisations = scope
+                    .members(platform.id)
+                    .await?
+                    .into_iter()
+                    .map(|m| app::domain::Organisation {
+                        id: m.organisation_id,
+                        name: m.organisation_name,
+                        category: m.category,
+                        parent_id: None,
+                    })
+                    .collect();
+                Ok(InvitationsPage {
+                    platform,
+                    invitations,
+                    organisations,
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview> {
+        Box::pin(async move { invitations::preview(&self.0, &token).await }.map_err_app())
+    }
+}
+
+/// Turns the API's error into the pages' error at the end of a future.
+trait MapErrApp<T> {
+    fn map_err_app(self) -> impl std::future::Future<Output = Result<T, AppError>> + Send;
+}
+
+impl<T, F> MapErrApp<T> for F
+where
+    F: std::future::Future<Output = ApiResult<T>> + Send,
+{
+    async fn map_err_app(self) -> Result<T, AppError> {
+        self.await.map_err(AppError::from)
+    }
+}

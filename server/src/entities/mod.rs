@@ -1,0 +1,11 @@
+//! sea-orm entities: server-side rows, mapped to the shared wire types in `app::domain`
+//! at one boundary (the feature modules). No entity is ever an API response.
+
+pub mod audit_log;
+pub mod invitation;
+pub mod membership;
+pub mod organisation;
+pub mod platform;
+pub mod session;
+pub mod user;
+pub mod user_role;

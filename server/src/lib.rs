@@ -1,0 +1,19 @@
+//! Kakehashi's server: the HTTP API under `/api/v1`, the pages (through leptos_axum), the
+//! policy layer every read of tenant data goes through, persistence (sea-orm on SQLite or
+//! PostgreSQL), and what the `kakehashi` command runs.
+
+pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod backend;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod http;
+pub mod openapi;
+pub mod platforms;
+pub mod policy;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod web;

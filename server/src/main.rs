@@ -1,0 +1,239 @@
+//! `kakehashi`: serve the app, migrate, seed the demo data, and administer platforms,
+//! organisations and users. Every subcommand reads the same environment (README).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sea_orm::TransactionTrait;
+
+use app::domain::{MemberCategory, PlatformKind, Role, SecretariatRole, Standing};
+use server::accounts::password;
+use server::config::Config;
+use server::startup::Application;
+use server::{admin, db, seed};
+
+#[derive(Parser)]
+#[command(
+    name = "kakehashi",
+    version,
+    about = "Kakehashi (架け橋): the shared workspace of the employment ice-age generation support platforms"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the app on KAKEHASHI_ADDR.
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load data: `--demo` loads the Aomori platform and the demo users.
+    Seed {
+        #[arg(long)]
+        demo: bool,
+        /// Do nothing (and succeed) when the database already has data.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Add a platform (tenant).
+    AddPlatform {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// prefectural | municipal
+        #[arg(long, value_parser = parse_kind)]
+        kind: PlatformKind,
+        /// The prefectural platform a municipal one belongs to.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Add an organisation.
+    AddOrganisation {
+        #[arg(long)]
+        name: String,
+        /// economic | labour | support | municipal | government
+        #[arg(long, value_parser = parse_category)]
+        category: MemberCategory,
+    },
+    /// Make an organisation a member (or observer) of a platform.
+    AddMembership {
+        #[arg(long)]
+        platform: String,
+        #[arg(long)]
+        organisation: String,
+        /// member | observer
+        #[arg(long, value_parser = parse_standing, default_value = "member")]
+        standing: Standing,
+        /// lead | deputy
+        #[arg(long, value_parser = parse_secretariat)]
+        secretariat: Option<SecretariatRole>,
+    },
+    /// Add a user; the password is read from KAKEHASHI_NEW_PASSWORD.
+    AddUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        organisation: String,
+        /// PLATFORM_SLUG:ROLE, e.g. aomori:coordinator (repeatable).
+        #[arg(long = "role", value_parser = parse_grant)]
+        roles: Vec<(String, Role)>,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<PlatformKind, String> {
+    PlatformKind::parse(s).ok_or_else(|| "prefectural or municipal".into())
+}
+fn parse_category(s: &str) -> Result<MemberCategory, String> {
+    MemberCategory::parse(s)
+        .ok_or_else(|| "economic, labour, support, municipal or government".into())
+}
+fn parse_standing(s: &str) -> Result<Standing, String> {
+    Standing::parse(s).ok_or_else(|| "member or observer".into())
+}
+fn parse_secretariat(s: &str) -> Result<SecretariatRole, String> {
+    SecretariatRole::parse(s).ok_or_else(|| "lead or deputy".into())
+}
+fn parse_grant(s: &str) -> Result<(String, Role), String> {
+    let (slug, role) = s.split_once(':').ok_or("PLATFORM_SLUG:ROLE")?;
+    let role = Role::parse(role).ok_or("role: coordinator, staff, responder, observer or admin")?;
+    Ok((slug.to_string(), role))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kakehashi: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    if let Command::Serve = command {
+        let app = Application::build(config)
+            .await
+            .map_err(|e| e.to_string())?;
+        let addr = app.addr();
+        // Tests and `make run` read this line to find the port.
+        println!("Kakehashi is listening on http://{addr}");
+        tracing::info!(%addr, "serving");
+        return app.run().await.map_err(|e| e.to_string());
+    }
+    let db = db::connect(&config).await.map_err(|e| e.to_string())?;
+    db::migrate(&db).await.map_err(|e| e.to_string())?;
+    match command {
+        Command::Serve => unreachable!("handled above"),
+        Command::Migrate => {
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Seed { demo, if_empty } => {
+            if !demo {
+                return Err("say what to load: `kakehashi seed --demo`".into());
+            }
+            match seed::demo(&db).await {
+                Ok(()) => {
+                    println!(
+                        "Loaded the Aomori demo data. Demo sign-ins (password {:?}):",
+                        seed::DEMO_PASSWORD
+                    );
+                    for (email, name, _, _) in seed::DEMO_USERS {
+                        println!("  {email:<32} {name}");
+                    }
+                    Ok(())
+                }
+                Err(seed::SeedError::NotEmpty) if if_empty => {
+                    println!("The database already has data; keeping it.");
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Command::AddPlatform {
+            slug,
+            name,
+            kind,
+            parent,
+        } => {
+            let p = admin::add_platform(&db, &slug, &name, kind, parent.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Added platform {} ({})", p.slug, p.id);
+            Ok(())
+        }
+        Command::AddOrganisation { name, category } => {
+            let o = admin::add_organisation(&db, &name, category, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Added organisation {} ({})", o.name, o.id);
+            Ok(())
+        }
+        Command::AddMembership {
+            platform,
+            organisation,
+            standing,
+            secretariat,
+        } => {
+            let p = admin::platform_by_slug(&db, &platform)
+                .await
+                .map_err(|e| e.to_string())?;
+            let o = admin::organisation_by_name(&db, &organisation)
+                .await
+                .map_err(|e| e.to_string())?;
+            admin::add_membership(&db, p.id, o.id, standing, secretariat, 1000)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{} is now a {} of {}", o.name, standing, p.slug);
+            Ok(())
+        }
+        Command::AddUser {
+            email,
+            name,
+            organisation,
+            roles,
+        } => {
+            let secret = std::env::var("KAKEHASHI_NEW_PASSWORD")
+                .map_err(|_| "set KAKEHASHI_NEW_PASSWORD to the new user's password".to_string())?;
+            if secret.chars().count() < app::domain::MIN_PASSWORD_CHARS {
+                return Err(format!(
+                    "the password needs at least {} characters",
+                    app::domain::MIN_PASSWORD_CHARS
+                ));
+            }
+            let hash = password::hash(&secret)?;
+            let txn = db.begin().await.map_err(|e| e.to_string())?;
+            let o = admin::organisation_by_name(&txn, &organisation)
+                .await
+                .map_err(|e| e.to_string())?;
+            let u = admin::add_user(&txn, &email, &name, o.id, &hash)
+                .await
+                .map_err(|e| e.to_string())?;
+            for (slug, role) in roles {
+                let p = admin::platform_by_slug(&txn, &slug)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                admin::grant_role(&txn, u.id, p.id, role)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            txn.commit().await.map_err(|e| e.to_string())?;
+            println!("Added user {} ({})", u.email, u.id);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the shared
+//! domain types. A test checks that every API route is in it.
+
+use utoipa::OpenApi;
+
+use crate::{accounts, platforms};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kakehashi API",
+        description = "The shared workspace of the employment ice-age generation support platforms. \
+            Errors are `{\"error\":{\"code\",\"message\"}}`. Unsafe calls made with the session \
+            cookie carry `X-CSRF-Token`.",
+    ),
+    paths(
+        accounts::routes::create_session,
+        accounts::routes::delete_session,
+        accounts::routes::get_me,
+        accounts::routes::accept_pledge,
+        accounts::routes::list_invitations,
+        accounts::routes::create_invitation,
+        accounts::routes::preview_invitation,
+        accounts::routes::accept_invitation,
+        platforms::list_platforms,
+        platforms::get_platform,
+        platforms::list_members,
+        platforms::list_organisations,
+    ),
+    tags(
+        (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
+        (name = "platforms", description = "Platforms, members and organisations"),
+    )
+)]
+pub struct ApiDoc;
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,64 @@
+//! Platforms (tenants), their member lists and the network's organisations.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use uuid::Uuid;
+
+use app::domain::{ErrorBody, Member, Organisation, Platform};
+
+use crate::accounts::Authorized;
+use crate::http::{ApiPath, ApiResult};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/platforms", get(list_platforms))
+        .route("/platforms/{id}", get(get_platform))
+        .route("/platforms/{id}/members", get(list_members))
+        .route("/organisations", get(list_organisations))
+}
+
+/// The platforms of the caller's prefectural network.
+#[utoipa::path(get, path = "/api/v1/platforms", tag = "platforms",
+    responses((status = 200, body = [Platform]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_platforms(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+) -> ApiResult<Json<Vec<Platform>>> {
+    Ok(Json(actor.scope(&state.db).platforms().await?))
+}
+
+/// One platform of the caller's network.
+#[utoipa::path(get, path = "/api/v1/platforms/{id}", tag = "platforms",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Platform), (status = 404, body = ErrorBody)))]
+pub async fn get_platform(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Platform>> {
+    Ok(Json(actor.scope(&state.db).platform(id).await?))
+}
+
+/// A platform's memberships: organisation, category, standing and secretariat role.
+#[utoipa::path(get, path = "/api/v1/platforms/{id}/members", tag = "platforms",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = [Member]), (status = 404, body = ErrorBody)))]
+pub async fn list_members(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<Member>>> {
+    Ok(Json(actor.scope(&state.db).members(id).await?))
+}
+
+/// The organisations of the caller's network.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "platforms",
+    responses((status = 200, body = [Organisation]), (status = 401, body = ErrorBody)))]
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+) -> ApiResult<Json<Vec<Organisation>>> {
+    Ok(Json(actor.scope(&state.db).organisations().await?))
+}

@@ -1,0 +1,255 @@
+//! The policy layer: who the actor is, and the only way to read tenant data. Handlers and
+//! pages get a [`Scope`] for the actor and ask it; no handler filters by hand. What the
+//! actor may not see is "not found" (404), never "forbidden".
+//!
+//! A user works in the prefectural network of each platform they hold a role on: the
+//! prefectural platform and its municipal platforms. Platforms, their member lists and
+//! organisations are shared across that network (the member table is public in the
+//! guidelines); records that cross tenants later (threads, outreach requests, practices)
+//! add their own participant rules here.
+
+use std::collections::BTreeSet;
+
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use app::domain::{
+    Member, MemberCategory, MyPlatform, Organisation, Platform, PlatformKind, Role,
+    SecretariatRole, Standing,
+};
+
+use crate::entities::{membership, organisation, platform, user, user_role};
+use crate::http::{ApiError, ApiResult};
+
+/// The signed-in person, resolved once per request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: user::Model,
+    pub organisation: organisation::Model,
+    /// (platform, role) pairs the user holds.
+    pub roles: Vec<(Uuid, Role)>,
+    /// Every platform of the prefectural networks the user works in.
+    pub network: BTreeSet<Uuid>,
+    pub csrf_token: String,
+}
+
+impl Actor {
+    pub async fn load(
+        db: &DatabaseConnection,
+        user_id: Uuid,
+        csrf_token: String,
+    ) -> ApiResult<Option<Actor>> {
+        let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else {
+            return Ok(None);
+        };
+        if user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        let organisation = organisation::Entity::find_by_id(user.organisation_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::Internal("user without organisation".into()))?;
+        let roles: Vec<(Uuid, Role)> = user_role::Entity::find()
+            .filter(user_role::Column::UserId.eq(user_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|r| Role::parse(&r.role).map(|role| (r.platform_id, role)))
+            .collect();
+        let network = network_of(db, roles.iter().map(|(p, _)| *p)).await?;
+        Ok(Some(Actor {
+            user,
+            organisation,
+            roles,
+            network,
+            csrf_token,
+        }))
+    }
+
+    pub fn pledge_accepted(&self) -> bool {
+        self.user.pledge_accepted_at.is_some()
+    }
+
+    pub fn roles_on(&self, platform_id: Uuid) -> Vec<Role> {
+        let mut roles: Vec<Role> = self
+            .roles
+            .iter()
+            .filter(|(p, _)| *p == platform_id)
+            .map(|(_, r)| *r)
+            .collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    pub fn can_invite_on(&self, platform_id: Uuid) -> bool {
+        self.roles_on(platform_id).iter().any(|r| r.can_invite())
+    }
+
+    pub fn scope<'a>(&'a self, db: &'a DatabaseConnection) -> Scope<'a> {
+        Scope { actor: self, db }
+    }
+}
+
+/// The prefectural networks of these platforms: each one's root and all the root's
+/// municipal platforms.
+async fn network_of(
+    db: &DatabaseConnection,
+    platform_ids: impl Iterator<Item = Uuid>,
+) -> ApiResult<BTreeSet<Uuid>> {
+    let ids: Vec<Uuid> = platform_ids.collect();
+    if ids.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let own = platform::Entity::find()
+        .filter(platform::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let roots: BTreeSet<Uuid> = own.iter().map(|p| p.parent_id.unwrap_or(p.id)).collect();
+    let members = platform::Entity::find()
+        .filter(
+            Condition::any()
+                .add(platform::Column::Id.is_in(roots.iter().copied()))
+                .add(platform::Column::ParentId.is_in(roots.iter().copied())),
+        )
+        .all(db)
+        .await?;
+    Ok(members.into_iter().map(|p| p.id).collect())
+}
+
+/// Tenant data as one actor may see it.
+pub struct Scope<'a> {
+    actor: &'a Actor,
+    db: &'a DatabaseConnection,
+}
+
+pub fn platform_view(row: platform::Model) -> Platform {
+    Platform {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        kind: PlatformKind::parse(&row.kind).unwrap_or(PlatformKind::Municipal),
+        parent_id: row.parent_id,
+    }
+}
+
+pub fn organisation_view(row: organisation::Model) -> Organisation {
+    Organisation {
+        id: row.id,
+        name: row.name,
+        category: MemberCategory::parse(&row.category).unwrap_or(MemberCategory::Government),
+        parent_id: row.parent_id,
+    }
+}
+
+impl Scope<'_> {
+    /// The platforms of the actor's networks, prefectural first, then by name.
+    pub async fn platforms(&self) -> ApiResult<Vec<Platform>> {
+        let mut rows: Vec<Platform> = platform::Entity::find()
+            .filter(platform::Column::Id.is_in(self.actor.network.iter().copied()))
+            .order_by_asc(platform::Column::Slug)
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(platform_view)
+            .collect();
+        rows.sort_by_key(|p| (p.kind != PlatformKind::Prefectural, p.parent_id.is_some()));
+        Ok(rows)
+    }
+
+    /// The platforms the actor holds a role on, with those roles.
+    pub async fn my_platforms(&self) -> ApiResult<Vec<MyPlatform>> {
+        let mine: BTreeSet<Uuid> = self.actor.roles.iter().map(|(p, _)| *p).collect();
+        Ok(self
+            .platforms()
+            .await?
+            .into_iter()
+            .filter(|p| mine.contains(&p.id))
+            .map(|p| MyPlatform {
+                roles: self.actor.roles_on(p.id),
+                id: p.id,
+                slug: p.slug,
+                name: p.name,
+                kind: p.kind,
+                parent_id: p.parent_id,
+            })
+            .collect())
+    }
+
+    pub async fn platform(&self, id: Uuid) -> ApiResult<Platform> {
+        if !self.actor.network.contains(&id) {
+            return Err(ApiError::NotFound);
+        }
+        platform::Entity::find_by_id(id)
+            .one(self.db)
+            .await?
+            .map(platform_view)
+            .ok_or(ApiError::NotFound)
+    }
+
+    pub async fn platform_by_slug(&self, slug: &str) -> ApiResult<Platform> {
+        let row = platform::Entity::find()
+            .filter(platform::Column::Slug.eq(slug))
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        self.platform(row.id).await
+    }
+
+    /// A platform's member list: 構成員 and オブザーバー, in the order the guidelines list them.
+    pub async fn members(&self, platform_id: Uuid) -> ApiResult<Vec<Member>> {
+        self.platform(platform_id).await?;
+        let rows = membership::Entity::find()
+            .filter(membership::Column::PlatformId.eq(platform_id))
+            .find_also_related(organisation::Entity)
+            .order_by_asc(membership::Column::Position)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(m, org)| {
+                let org = org?;
+                Some(Member {
+                    id: m.id,
+                    organisation_id: org.id,
+                    organisation_name: org.name,
+                    category: MemberCategory::parse(&org.category)?,
+                    standing: Standing::parse(&m.standing)?,
+                    secretariat_role: m
+                        .secretariat_role
+                        .as_deref()
+                        .and_then(SecretariatRole::parse),
+                })
+            })
+            .collect())
+    }
+
+    /// The organisations with a membership anywhere in the actor's networks.
+    pub async fn organisations(&self) -> ApiResult<Vec<Organisation>> {
+        let ids: BTreeSet<Uuid> = membership::Entity::find()
+            .filter(membership::Column::PlatformId.is_in(self.actor.network.iter().copied()))
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.organisation_id)
+            .collect();
+        Ok(organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(ids))
+            .order_by_asc(organisation::Column::Name)
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(organisation_view)
+            .collect())
+    }
+
+    /// A platform the actor may run (invite into): 404 when they may not see it, 403
+    /// when they see it but hold no coordinator role there.
+    pub async fn platform_to_manage(&self, platform_id: Uuid) -> ApiResult<Platform> {
+        let platform = self.platform(platform_id).await?;
+        if !self.actor.can_invite_on(platform_id) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(platform)
+    }
+}

@@ -1,0 +1,223 @@
+//! Building the application: state, router and listener. Used by `kakehashi serve` and
+//! by the integration tests (port 0, a fresh database each).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::api::backend::BackendHandle;
+
+use crate::accounts::limits::SignInLimiter;
+use crate::accounts::session_store::DbSessionStore;
+use crate::backend::PageBackend;
+use crate::config::Config;
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::{accounts, db, openapi, platforms, web};
+
+/// JSON bodies of the API are small; uploads (later) get their own limit.
+pub const API_BODY_LIMIT: usize = 1024 * 1024;
+pub const SESSION_COOKIE: &str = "kakehashi_session";
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+/// Leptos options from the environment (`LEPTOS_*`, set by cargo-leptos), defaulting to the
+/// site cargo-leptos builds (`target/site`). Hashed asset names are used when the hash
+/// file cargo-leptos writes sits beside the binary.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let mut options = leptos::config::get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| LeptosOptions::builder().output_name("kakehashi").build());
+    if std::env::var("LEPTOS_OUTPUT_NAME").is_err() {
+        options.output_name = "kakehashi".into();
+    }
+    if std::env::var("LEPTOS_SITE_ROOT").is_err() {
+        options.site_root = "target/site".into();
+    }
+    if std::env::var("LEPTOS_HASH_FILES").is_err() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .is_some_and(|path| path.exists());
+    }
+    options.site_addr = config.addr;
+    options
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        Self::build_with(config, db).await
+    }
+
+    pub async fn build_with(
+        config: Config,
+        db: DatabaseConnection,
+    ) -> Result<Application, StartupError> {
+        let listener = TcpListener::bind(config.addr).await?;
+        let mut config = config;
+        config.addr = listener.local_addr()?;
+        let leptos = leptos_options(&config);
+        let state = AppState {
+            db,
+            sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
+            config: Arc::new(config),
+            leptos,
+        };
+        let router = router(state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.state.config.addr
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        let store = DbSessionStore::new(self.state.db.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "could not delete expired sessions");
+                }
+            }
+        });
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(accounts::routes::router())
+        .merge(platforms::router())
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+
+    let options = state.leptos.clone();
+    let routes = generate_route_list(app::App);
+    let backend = BackendHandle(Arc::new(PageBackend(state.clone())));
+    let context = move || provide_context(backend.clone());
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || app::shell(options.clone())
+        })
+        .route("/p/{slug}/invitations", post(web::create_invitation))
+        .route("/invitations/{token}", post(web::accept_invitation))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::page_gate,
+        ));
+
+    let pkg_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let cache_forever = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    let assets = Router::new()
+        .nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_forever),
+        ));
+
+    let secure = state.config.secure_cookies();
+    let idle = time::Duration::seconds(state.config.session_idle.as_secs() as i64);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/", get(web::root))
+        .route("/auth/sign-in", post(web::sign_in))
+        .route("/auth/sign-out", post(web::sign_out))
+        .route("/auth/pledge", post(web::pledge))
+        .route("/lang/{code}", get(web::set_language))
+        .merge(pages)
+        .merge(assets)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(sessions)
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found(method: Method, uri: Uri) -> ApiError {
+    tracing::debug!(%method, %uri, "no such API route");
+    ApiError::NotFound
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Why the server could not start: configuration, database or socket.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("configuration: {0}")]
+    Config(#[from] crate::config::ConfigError),
+}

@@ -1,0 +1,274 @@
+//! The page side of the server: the sign-in gate in front of the pages, and the plain
+//! form posts that make every page work without JavaScript (sign-in, sign-out, pledge,
+//! language, invitations). Form posts carry the CSRF token as a hidden field.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use app::domain::{AcceptInvitation, NewInvitation, Role};
+use app::i18n::Lang;
+use app::layout_support::encode_component;
+
+use crate::accounts::{self, invitations, session_actor, tokens_match};
+use crate::http::{ApiError, ApiResult, ClientAddr};
+use crate::policy::Actor;
+use crate::state::AppState;
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Only same-site paths: an open redirect would let a mail link send people elsewhere.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/",
+    }
+}
+
+/// Pages need a signed-in user who has accepted the pledge; the sign-in and invitation
+/// pages do not. Server functions answer for themselves (they return errors, not pages).
+pub async fn page_gate(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let public =
+        path == "/sign-in" || path.starts_with("/invitations/") || path.starts_with("/sfn/");
+    if public || !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let actor = match session_actor(&state, &session).await {
+        Ok(actor) => actor,
+        Err(e) => return e.into_response(),
+    };
+    match actor {
+        None => {
+            let back = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into());
+            see_other(&format!("/sign-in?next={}", encode_component(&back)))
+        }
+        Some(actor) if !actor.pledge_accepted() && path != "/pledge" => see_other("/pledge"),
+        Some(actor) if actor.pledge_accepted() && path == "/pledge" => see_other("/"),
+        Some(_) => next.run(request).await,
+    }
+}
+
+/// `/`: the home page of the user's first platform (the prefectural one first).
+pub async fn root(State(state): State<AppState>, session: Session) -> ApiResult<Response> {
+    let Some(actor) = session_actor(&state, &session).await? else {
+        return Ok(see_other("/sign-in"));
+    };
+    if !actor.pledge_accepted() {
+        return Ok(see_other("/pledge"));
+    }
+    let platforms = actor.scope(&state.db).my_platforms().await?;
+    Ok(match platforms.first() {
+        Some(p) => see_other(&format!("/p/{}", p.slug)),
+        None => (
+            StatusCode::FORBIDDEN,
+            "No platform role has been given to this account yet.",
+        )
+            .into_response(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: Option<String>,
+    password: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    addr: ClientAddr,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> ApiResult<Response> {
+    let Ok(Form(form)) = form else {
+        return Ok(see_other("/sign-in?error=missing"));
+    };
+    let next = safe_next(form.next.as_deref().filter(|n| !n.is_empty())).to_string();
+    let back = |code: &str| {
+        see_other(&format!(
+            "/sign-in?error={code}&next={}",
+            encode_component(&next)
+        ))
+    };
+    let (Some(email), Some(password)) = (form.email, form.password) else {
+        return Ok(back("missing"));
+    };
+    if email.trim().is_empty() || password.is_empty() {
+        return Ok(back("missing"));
+    }
+    match accounts::sign_in(&state, &session, addr, &email, &password).await {
+        Ok(created) if !created.pledge.accepted => Ok(see_other("/pledge")),
+        Ok(_) => Ok(see_other(&next)),
+        Err(ApiError::InvalidCredentials) => Ok(back("invalid")),
+        Err(ApiError::RateLimited { .. }) => Ok(back("rate_limited")),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf_token: Option<String>,
+    agree: Option<String>,
+}
+
+/// The signed-in actor of a form post, if its hidden CSRF field is right.
+async fn form_actor(state: &AppState, session: &Session, token: Option<&str>) -> ApiResult<Actor> {
+    let actor = session_actor(state, session)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !tokens_match(&actor.csrf_token, token.unwrap_or_default()) {
+        return Err(ApiError::Csrf);
+    }
+    Ok(actor)
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<CsrfForm>,
+) -> ApiResult<Response> {
+    match form_actor(&state, &session, form.csrf_token.as_deref()).await {
+        Ok(actor) => accounts::sign_out(&state, &session, Some(&actor)).await?,
+        // Already signed out (an expired session): nothing to end.
+        Err(ApiError::Unauthenticated) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(see_other("/sign-in?notice=signed_out"))
+}
+
+pub async fn pledge(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<CsrfForm>,
+) -> ApiResult<Response> {
+    let actor = match form_actor(&state, &session, form.csrf_token.as_deref()).await {
+        Err(ApiError::Unauthenticated) => return Ok(see_other("/sign-in")),
+        other => other?,
+    };
+    if form.agree.as_deref() != Some("yes") {
+        return Ok(see_other("/pledge?error=must_agree"));
+    }
+    accounts::accept_pledge(&state, &actor).await?;
+    Ok(see_other("/"))
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Remembers the language for a year and goes back where the person was.
+pub async fn set_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let lang = Lang::from_code(&code);
+    let mut response = see_other(safe_next(q.next.as_deref()));
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        Lang::COOKIE,
+        lang.code()
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    csrf_token: Option<String>,
+    email: Option<String>,
+    role: Option<String>,
+    organisation_id: Option<String>,
+}
+
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    session: Session,
+    Path(slug): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> ApiResult<Response> {
+    let actor = form_actor(&state, &session, form.csrf_token.as_deref()).await?;
+    if !actor.pledge_accepted() {
+        return Ok(see_other("/pledge"));
+    }
+    let platform = actor.scope(&state.db).platform_by_slug(&slug).await?;
+    let page = format!("/p/{}/invitations", platform.slug);
+    let role = form.role.as_deref().and_then(Role::parse);
+    let organisation_id = form
+        .organisation_id
+        .as_deref()
+        .and_then(|s| Uuid::parse_str(s).ok());
+    let (Some(role), Some(organisation_id)) = (role, organisation_id) else {
+        return Ok(see_other(&format!("{page}?error=failed")));
+    };
+    let input = NewInvitation {
+        email: form.email.unwrap_or_default(),
+        role,
+        organisation_id,
+    };
+    match invitations::create(&state, &actor, platform.id, input).await {
+        Ok(created) => {
+            let token = created.accept_path.trim_start_matches("/invitations/");
+            Ok(see_other(&format!("{page}?created={token}")))
+        }
+        Err(ApiError::Invalid { code, .. }) => {
+            let code = if code == "invalid_email" {
+                code
+            } else {
+                "failed"
+            };
+            Ok(see_other(&format!("{page}?error={code}")))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    display_name: Option<String>,
+    password: Option<String>,
+    password_confirm: Option<String>,
+}
+
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> ApiResult<Response> {
+    let page = format!("/invitations/{token}");
+    let password = form.password.unwrap_or_default();
+    if form
+        .password_confirm
+        .as_deref()
+        .is_some_and(|c| c != password)
+    {
+        return Ok(see_other(&format!("{page}?error=passwords_differ")));
+    }
+    let input = AcceptInvitation {
+        display_name: form.display_name.unwrap_or_default(),
+        password,
+    };
+    match invitations::accept(&state, &token, input).await {
+        Ok(()) => Ok(see_other("/sign-in?notice=invited")),
+        Err(ApiError::Invalid { code, .. }) => Ok(see_other(&format!("{page}?error={code}"))),
+        Err(ApiError::NotFound) => Ok(see_other(&format!("{page}?error=invalid"))),
+        Err(e) => Err(e),
+    }
+}

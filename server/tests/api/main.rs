@@ -1,0 +1,10 @@
+//! The integration suite: one binary, the real server over HTTP. Runs on SQLite, and on
+//! PostgreSQL with `KAKEHASHI_TEST_DATABASE=postgres` (see the Makefile).
+
+mod helpers;
+
+mod accounts;
+mod errors;
+mod invitations;
+mod pages;
+mod platforms;
