@@ -143,6 +143,7 @@ pub struct Organisation {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Member {
     pub id: Uuid,
+    pub platform_id: Uuid,
     pub organisation_id: Uuid,
     pub organisation_name: String,
     pub category: MemberCategory,
@@ -283,6 +284,48 @@ pub struct InvitationsPage {
     pub invitations: Vec<Invitation>,
     /// The organisations an invitee may be placed in: the platform's members.
     pub organisations: Vec<Organisation>,
+}
+
+/// The kinds of record the sync feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Platform,
+    Membership,
+}
+text_enum!(ChangeKind { Platform => "platform", Membership => "membership" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Upsert,
+    Delete,
+}
+text_enum!(ChangeOp { Upsert => "upsert", Delete => "delete" });
+
+/// One entry of the sync feed: the record's current state, or a tombstone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Change {
+    pub cursor: i64,
+    pub kind: ChangeKind,
+    pub id: Uuid,
+    pub op: ChangeOp,
+    /// The record as `GET` would answer it (`Platform`, `Member`); null for a delete.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub data: Option<serde_json::Value>,
+}
+
+/// `GET /api/v1/sync?since=CURSOR&limit=N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SyncPage {
+    pub changes: Vec<Change>,
+    /// Pass this as `since` next time.
+    pub cursor: i64,
+    pub has_more: bool,
 }
 
 /// Every API error: `{"error":{"code","message"}}`.

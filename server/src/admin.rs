@@ -4,14 +4,18 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
-use app::domain::{MemberCategory, PlatformKind, Role, SecretariatRole, Standing};
+use app::domain::{
+    ChangeKind, ChangeOp, MemberCategory, PlatformKind, Role, SecretariatRole, Standing,
+};
 
 use crate::accounts::invitations::valid_email;
 use crate::accounts::normalise_email;
 use crate::entities::{membership, organisation, platform, user, user_role};
+use crate::sync::{self, Audience};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -33,7 +37,7 @@ fn valid_slug(slug: &str) -> bool {
 }
 
 pub async fn add_platform(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     slug: &str,
     name: &str,
     kind: PlatformKind,
@@ -67,7 +71,10 @@ pub async fn add_platform(
         }
         _ => {}
     }
-    Ok(platform::ActiveModel {
+    // The record and its change-log entry commit together (a savepoint inside a caller's
+    // transaction).
+    let txn = db.begin().await?;
+    let row = platform::ActiveModel {
         id: Set(Uuid::new_v4()),
         slug: Set(slug.to_string()),
         name: Set(name.to_string()),
@@ -75,8 +82,19 @@ pub async fn add_platform(
         parent_id: Set(parent.map(|p| p.id)),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    let root = row.parent_id.unwrap_or(row.id);
+    sync::append(
+        &txn,
+        ChangeKind::Platform,
+        row.id,
+        ChangeOp::Upsert,
+        &Audience::network(root),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
 }
 
 pub async fn platform_by_slug(
@@ -122,14 +140,15 @@ pub async fn add_organisation(
 }
 
 pub async fn add_membership(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     platform_id: Uuid,
     organisation_id: Uuid,
     standing: Standing,
     secretariat: Option<SecretariatRole>,
     position: i32,
 ) -> AdminResult<membership::Model> {
-    Ok(membership::ActiveModel {
+    let txn = db.begin().await?;
+    let row = membership::ActiveModel {
         id: Set(Uuid::new_v4()),
         platform_id: Set(platform_id),
         organisation_id: Set(organisation_id),
@@ -138,8 +157,20 @@ pub async fn add_membership(
         position: Set(position),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    if let Some(root) = sync::network_root(&txn, platform_id).await? {
+        sync::append(
+            &txn,
+            ChangeKind::Membership,
+            row.id,
+            ChangeOp::Upsert,
+            &Audience::network(root),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(row)
 }
 
 /// Adds a user with an already-hashed password (hash outside the transaction).
@@ -170,12 +201,17 @@ pub async fn add_user(
     .await?)
 }
 
+/// Gives a user a role on a platform; if that opens a network to them, the sync feed sends
+/// them its records.
 pub async fn grant_role(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     user_id: Uuid,
     platform_id: Uuid,
     role: Role,
 ) -> AdminResult<()> {
+    let txn = db.begin().await?;
+    let db = &txn;
+    let before = sync::roots_of_user(db, user_id).await?;
     user_role::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user_id),
@@ -185,7 +221,43 @@ pub async fn grant_role(
     }
     .insert(db)
     .await?;
+    if let Some(root) = sync::network_root(db, platform_id).await? {
+        if !before.contains(&root) {
+            sync::network_records_for_user(db, root, user_id, ChangeOp::Upsert).await?;
+        }
+    }
+    txn.commit().await?;
     Ok(())
+}
+
+/// Takes a role away; if that closes a network to the user, the sync feed sends them
+/// tombstones for its records at their next pull.
+pub async fn revoke_role(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user_id: Uuid,
+    platform_id: Uuid,
+    role: Role,
+) -> AdminResult<bool> {
+    let txn = db.begin().await?;
+    let db = &txn;
+    let removed = user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .filter(user_role::Column::PlatformId.eq(platform_id))
+        .filter(user_role::Column::Role.eq(role.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if removed == 0 {
+        return Ok(false);
+    }
+    let after = sync::roots_of_user(db, user_id).await?;
+    if let Some(root) = sync::network_root(db, platform_id).await? {
+        if !after.contains(&root) {
+            sync::network_records_for_user(db, root, user_id, ChangeOp::Delete).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 pub async fn user_by_email(db: &impl ConnectionTrait, email: &str) -> AdminResult<user::Model> {

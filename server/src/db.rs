@@ -22,8 +22,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
     if config.database_url.starts_with("sqlite:") {
-        // One writer at a time in SQLite; a small pool avoids lock contention.
-        options.max_connections(4).min_connections(1);
+        // SQLite has one writer; a deferred transaction that reads and then writes fails
+        // with SQLITE_BUSY if another commits in between. One connection serialises
+        // everything: simple and correct for the embedded default (PostgreSQL scales).
+        options.max_connections(1).min_connections(1);
     } else {
         options.max_connections(20);
     }

@@ -16,4 +16,5 @@ pub mod policy;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod web;

@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, platforms};
+use crate::{accounts, platforms, sync};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,10 +26,13 @@ use crate::{accounts, platforms};
         platforms::get_platform,
         platforms::list_members,
         platforms::list_organisations,
+        sync::routes::sync,
+        sync::routes::events,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
         (name = "platforms", description = "Platforms, members and organisations"),
+        (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),
     )
 )]
 pub struct ApiDoc;

@@ -30,6 +30,8 @@ pub struct Actor {
     pub roles: Vec<(Uuid, Role)>,
     /// Every platform of the prefectural networks the user works in.
     pub network: BTreeSet<Uuid>,
+    /// The prefectural platforms at the root of those networks.
+    pub network_roots: BTreeSet<Uuid>,
     pub csrf_token: String,
 }
 
@@ -56,12 +58,13 @@ impl Actor {
             .into_iter()
             .filter_map(|r| Role::parse(&r.role).map(|role| (r.platform_id, role)))
             .collect();
-        let network = network_of(db, roles.iter().map(|(p, _)| *p)).await?;
+        let (network_roots, network) = network_of(db, roles.iter().map(|(p, _)| *p)).await?;
         Ok(Some(Actor {
             user,
             organisation,
             roles,
             network,
+            network_roots,
             csrf_token,
         }))
     }
@@ -91,15 +94,15 @@ impl Actor {
     }
 }
 
-/// The prefectural networks of these platforms: each one's root and all the root's
+/// The prefectural networks of these platforms: their roots, and each root with all its
 /// municipal platforms.
-async fn network_of(
-    db: &DatabaseConnection,
+pub async fn network_of(
+    db: &impl sea_orm::ConnectionTrait,
     platform_ids: impl Iterator<Item = Uuid>,
-) -> ApiResult<BTreeSet<Uuid>> {
+) -> Result<(BTreeSet<Uuid>, BTreeSet<Uuid>), sea_orm::DbErr> {
     let ids: Vec<Uuid> = platform_ids.collect();
     if ids.is_empty() {
-        return Ok(BTreeSet::new());
+        return Ok((BTreeSet::new(), BTreeSet::new()));
     }
     let own = platform::Entity::find()
         .filter(platform::Column::Id.is_in(ids))
@@ -114,7 +117,7 @@ async fn network_of(
         )
         .all(db)
         .await?;
-    Ok(members.into_iter().map(|p| p.id).collect())
+    Ok((roots, members.into_iter().map(|p| p.id).collect()))
 }
 
 /// Tenant data as one actor may see it.
@@ -211,6 +214,7 @@ impl Scope<'_> {
                 let org = org?;
                 Some(Member {
                     id: m.id,
+                    platform_id: m.platform_id,
                     organisation_id: org.id,
                     organisation_name: org.name,
                     category: MemberCategory::parse(&org.category)?,
@@ -222,6 +226,19 @@ impl Scope<'_> {
                 })
             })
             .collect())
+    }
+
+    /// One membership, if its platform is visible.
+    pub async fn membership(&self, id: Uuid) -> ApiResult<Member> {
+        let row = membership::Entity::find_by_id(id)
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        self.members(row.platform_id)
+            .await?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or(ApiError::NotFound)
     }
 
     /// The organisations with a membership anywhere in the actor's networks.

@@ -29,7 +29,8 @@ use crate::backend::PageBackend;
 use crate::config::Config;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::{accounts, db, openapi, platforms, web};
+use crate::sync::hub::ChangeHub;
+use crate::{accounts, db, openapi, platforms, sync, web};
 
 /// JSON bodies of the API are small; uploads (later) get their own limit.
 pub const API_BODY_LIMIT: usize = 1024 * 1024;
@@ -82,6 +83,7 @@ impl Application {
         let state = AppState {
             db,
             sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
+            changes: Arc::new(ChangeHub::default()),
             config: Arc::new(config),
             leptos,
         };
@@ -98,13 +100,18 @@ impl Application {
     }
 
     pub async fn run(self) -> std::io::Result<()> {
+        self.state.changes.start(self.state.db.clone());
         let store = DbSessionStore::new(self.state.db.clone());
+        let db = self.state.db.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
             loop {
                 tick.tick().await;
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!(error = %e, "could not delete expired sessions");
+                }
+                if let Err(e) = sync::idempotency::delete_old(&db).await {
+                    tracing::warn!(error = %e, "could not delete old idempotency keys");
                 }
             }
         });
@@ -126,9 +133,14 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(accounts::routes::router())
         .merge(platforms::router())
+        .merge(sync::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sync::idempotency::layer,
+        ))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
 
     let options = state.leptos.clone();

@@ -9,12 +9,14 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::limits::SignInLimiter;
 use crate::config::Config;
+use crate::sync::hub::ChangeHub;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub sign_in_limiter: Arc<SignInLimiter>,
+    pub changes: Arc<ChangeHub>,
     pub leptos: LeptosOptions,
 }
 

@@ -281,15 +281,13 @@ pub async fn accept(state: &AppState, token: &str, input: AcceptInvitation) -> A
         .await?
         .is_some();
     if !has_role {
-        user_role::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(user_id),
-            platform_id: Set(row.platform_id),
-            role: Set(row.role.clone()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        let role = Role::parse(&row.role).unwrap_or(Role::Staff);
+        crate::admin::grant_role(&txn, user_id, row.platform_id, role)
+            .await
+            .map_err(|e| match e {
+                crate::admin::AdminError::Db(e) => ApiError::Db(e),
+                other => ApiError::Internal(other.to_string()),
+            })?;
     }
     invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedUserId, Expr::value(user_id))
@@ -309,6 +307,7 @@ pub async fn accept(state: &AppState, token: &str, input: AcceptInvitation) -> A
     )
     .await?;
     txn.commit().await?;
+    state.changes.committed();
     Ok(())
 }
 

@@ -2,6 +2,9 @@
 //! at one boundary (the feature modules). No entity is ever an API response.
 
 pub mod audit_log;
+pub mod change_audience;
+pub mod change_log;
+pub mod idempotency_key;
 pub mod invitation;
 pub mod membership;
 pub mod organisation;

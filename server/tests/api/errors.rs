@@ -289,6 +289,8 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/platforms/{id}/invitations", &["get", "post"]),
         ("/api/v1/invitations/{token}", &["get"]),
         ("/api/v1/invitations/{token}/accept", &["post"]),
+        ("/api/v1/sync", &["get"]),
+        ("/api/v1/events", &["get"]),
     ];
     for (path, methods) in expected {
         let item = paths

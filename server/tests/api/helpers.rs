@@ -17,6 +17,7 @@ pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
     pub data_dir: PathBuf,
+    pub database_url: String,
 }
 
 /// Which database the suite runs on (the same tests run on both).
@@ -56,7 +57,7 @@ impl TestApp {
         let data_dir = std::env::temp_dir().join(format!("kakehashi-test-{}", Uuid::new_v4()));
         std::fs::create_dir_all(&data_dir).expect("temp dir");
         let url = fresh_database(&data_dir).await;
-        let mut config = Config::for_database(url, data_dir.clone());
+        let mut config = Config::for_database(url.clone(), data_dir.clone());
         adjust(&mut config);
         let db = server::db::connect(&config)
             .await
@@ -68,7 +69,35 @@ impl TestApp {
             .expect("the server starts");
         let base = format!("http://{}", app.addr());
         tokio::spawn(app.run());
-        TestApp { base, db, data_dir }
+        TestApp {
+            base,
+            db,
+            data_dir,
+            database_url: url,
+        }
+    }
+
+    /// Another server process's worth (its own pool, tailer and listener) on the same
+    /// database, as a second instance behind a load balancer; returns its base URL.
+    pub async fn spawn_instance(&self) -> String {
+        let config = Config::for_database(self.database_url.clone(), self.data_dir.clone());
+        let app = Application::build(config)
+            .await
+            .expect("a second instance starts");
+        let base = format!("http://{}", app.addr());
+        tokio::spawn(app.run());
+        base
+    }
+
+    /// A signed-in client of another instance (see [`TestApp::spawn_instance`]).
+    pub async fn sign_in_at(&self, base: &str, email: &str) -> User {
+        let other = TestApp {
+            base: base.to_string(),
+            db: self.db.clone(),
+            data_dir: std::env::temp_dir().join("kakehashi-unused"),
+            database_url: self.database_url.clone(),
+        };
+        other.sign_in(email).await
     }
 
     pub fn url(&self, path: &str) -> String {

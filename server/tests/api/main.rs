@@ -4,7 +4,9 @@
 mod helpers;
 
 mod accounts;
+mod cli;
 mod errors;
 mod invitations;
 mod pages;
 mod platforms;
+mod sync;

@@ -1,0 +1,175 @@
+//! Live delivery: every server instance tails the change log and pokes its own event
+//! streams. Writers in this process wake the tailer after commit; on PostgreSQL, the
+//! NOTIFY sent inside each appending transaction wakes every instance's tailer (a
+//! data-less, once-per-transaction poke); a slow poll covers anything else (e.g. the
+//! admin command writing to SQLite from another process).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use tokio::sync::{broadcast, Notify};
+use uuid::Uuid;
+
+use super::{Audience, NOTIFY_CHANNEL};
+use crate::entities::{change_audience, change_log};
+use crate::policy::Actor;
+
+/// One committed change, as the event streams need it: its cursor and who it is for.
+#[derive(Debug, Clone)]
+pub struct Poke {
+    pub cursor: i64,
+    pub audience: Arc<Audience>,
+}
+
+impl Poke {
+    pub fn is_for(&self, actor: &Actor) -> bool {
+        let a = &self.audience;
+        a.users.contains(&actor.user.id)
+            || a.organisations.contains(&actor.organisation.id)
+            || a.networks.iter().any(|n| actor.network_roots.contains(n))
+            || a.platforms
+                .iter()
+                .any(|p| actor.roles.iter().any(|(mine, _)| mine == p))
+    }
+}
+
+pub struct ChangeHub {
+    sender: broadcast::Sender<Poke>,
+    wake: Notify,
+}
+
+impl Default for ChangeHub {
+    fn default() -> Self {
+        let (sender, _) = broadcast::channel(1024);
+        ChangeHub {
+            sender,
+            wake: Notify::new(),
+        }
+    }
+}
+
+impl ChangeHub {
+    /// Tell the tailer that this process has committed changes.
+    pub fn committed(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Poke> {
+        self.sender.subscribe()
+    }
+
+    /// Starts the tailer (and, on PostgreSQL, the LISTEN connection).
+    pub fn start(self: &Arc<Self>, db: DatabaseConnection) {
+        let postgres = db.get_database_backend() == DbBackend::Postgres;
+        if postgres {
+            let hub = Arc::clone(self);
+            let pool = db.get_postgres_connection_pool().clone();
+            tokio::spawn(async move { hub.listen(pool).await });
+        }
+        let hub = Arc::clone(self);
+        let poll = if postgres {
+            Duration::from_secs(5)
+        } else {
+            Duration::from_millis(500)
+        };
+        tokio::spawn(async move { hub.tail(db, poll).await });
+    }
+
+    async fn listen(self: Arc<Self>, pool: sea_orm::sqlx::PgPool) {
+        loop {
+            match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(mut listener) => {
+                    if let Err(e) = listener.listen(NOTIFY_CHANNEL).await {
+                        tracing::warn!(error = %e, "LISTEN failed");
+                    } else {
+                        // Changes may have been missed while (re)connecting.
+                        self.wake.notify_one();
+                        while listener.recv().await.is_ok() {
+                            self.wake.notify_one();
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot open the LISTEN connection"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    async fn tail(self: Arc<Self>, db: DatabaseConnection, poll: Duration) {
+        // Start at the end: history is for the sync feed, not for pokes.
+        let mut last = loop {
+            match change_log::Entity::find()
+                .order_by_desc(change_log::Column::Cursor)
+                .one(&db)
+                .await
+            {
+                Ok(row) => break row.map(|r| r.cursor).unwrap_or(0),
+                Err(e) => {
+                    tracing::warn!(error = %e, "change tailer cannot start yet");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        loop {
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+            match self.deliver_after(&db, last).await {
+                Ok(newest) => last = newest,
+                Err(e) => tracing::warn!(error = %e, "change tailer query failed"),
+            }
+        }
+    }
+
+    /// Broadcasts every change after `last`, in order; returns the newest cursor seen.
+    async fn deliver_after(
+        &self,
+        db: &DatabaseConnection,
+        mut last: i64,
+    ) -> Result<i64, sea_orm::DbErr> {
+        loop {
+            let rows = change_log::Entity::find()
+                .filter(change_log::Column::Cursor.gt(last))
+                .order_by_asc(change_log::Column::Cursor)
+                .limit(500)
+                .all(db)
+                .await?;
+            let Some(newest) = rows.last().map(|r| r.cursor) else {
+                return Ok(last);
+            };
+            let mut audiences: HashMap<i64, Audience> = HashMap::new();
+            for party in change_audience::Entity::find()
+                .filter(change_audience::Column::Cursor.gt(last))
+                .filter(change_audience::Column::Cursor.lte(newest))
+                .all(db)
+                .await?
+            {
+                let a = audiences.entry(party.cursor).or_default();
+                push(&mut a.networks, party.network_id);
+                push(&mut a.platforms, party.platform_id);
+                push(&mut a.organisations, party.organisation_id);
+                push(&mut a.users, party.user_id);
+            }
+            for row in rows {
+                let audience = Arc::new(audiences.remove(&row.cursor).unwrap_or_default());
+                // No subscribers is not an error: nobody is watching right now.
+                let _ = self.sender.send(Poke {
+                    cursor: row.cursor,
+                    audience,
+                });
+            }
+            last = newest;
+        }
+    }
+}
+
+fn push(list: &mut Vec<Uuid>, id: Option<Uuid>) {
+    if let Some(id) = id {
+        list.push(id);
+    }
+}

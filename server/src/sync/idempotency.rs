@@ -1,0 +1,179 @@
+//! `Idempotency-Key` on every unsafe API call: a repeat with the same key by the same user
+//! gets the first response (status and body) and has no second effect; the same key with
+//! another request is 422 `idempotency_mismatch`. The key is claimed before the handler
+//! runs, so two copies racing each other cannot both run. Keys are kept for 48 hours.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::accounts::SESSION_USER;
+use crate::entities::idempotency_key;
+use crate::http::ApiError;
+use crate::startup::API_BODY_LIMIT;
+use crate::state::AppState;
+
+pub const HEADER: &str = "idempotency-key";
+pub const KEEP_HOURS: i64 = 48;
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let Some(raw_key) = request.headers().get(HEADER).cloned() else {
+        return next.run(request).await;
+    };
+    let key = match raw_key
+        .to_str()
+        .ok()
+        .and_then(|k| Uuid::parse_str(k.trim()).ok())
+    {
+        Some(key) => key.to_string(),
+        None => {
+            return ApiError::BadRequest("`Idempotency-Key` must be a UUID.".into()).into_response()
+        }
+    };
+    // Keys are per user; a call made without signing in (sign-in itself) is not keyed.
+    let user_id: Option<Uuid> = match request.extensions().get::<Session>() {
+        Some(session) => session.get(SESSION_USER).await.ok().flatten(),
+        None => None,
+    };
+    let Some(user_id) = user_id else {
+        return next.run(request).await;
+    };
+    match keyed(&state, request, next, user_id, key).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn keyed(
+    state: &AppState,
+    request: Request,
+    next: Next,
+    user_id: Uuid,
+    key: String,
+) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, API_BODY_LIMIT)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge)?;
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(parts.uri.path().as_bytes());
+    hasher.update(b"?");
+    hasher.update(parts.uri.query().unwrap_or_default().as_bytes());
+    hasher.update(b"\n");
+    hasher.update(&bytes);
+    let request_hash = hex::encode(hasher.finalize());
+
+    let existing = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::UserId.eq(user_id))
+        .filter(idempotency_key::Column::Key.eq(key.as_str()))
+        .one(&state.db)
+        .await?;
+    if let Some(existing) = existing {
+        return replay(existing, &request_hash);
+    }
+    let claim = idempotency_key::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        key: Set(key.clone()),
+        request_hash: Set(request_hash.clone()),
+        status: Set(None),
+        response_body: Set(None),
+        content_type: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&state.db)
+    .await;
+    let claim = match claim {
+        Ok(claim) => claim,
+        // Someone claimed it between our look and our claim: answer as they will.
+        Err(_) => {
+            let existing = idempotency_key::Entity::find()
+                .filter(idempotency_key::Column::UserId.eq(user_id))
+                .filter(idempotency_key::Column::Key.eq(key.as_str()))
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| ApiError::Internal("idempotency key vanished".into()))?;
+            return replay(existing, &request_hash);
+        }
+    };
+
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let (mut head, body) = response.into_parts();
+    let body = to_bytes(body, usize::MAX)
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading the response: {e}")))?;
+    if head.status.is_server_error() {
+        // Nothing was done (handlers roll back): let a retry run again.
+        idempotency_key::Entity::delete_by_id(claim.id)
+            .exec(&state.db)
+            .await?;
+    } else {
+        let content_type = head
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut done: idempotency_key::ActiveModel = claim.into();
+        done.status = Set(Some(head.status.as_u16() as i32));
+        done.response_body = Set(Some(String::from_utf8_lossy(&body).into_owned()));
+        done.content_type = Set(content_type);
+        done.update(&state.db).await?;
+    }
+    head.headers.remove(header::CONTENT_LENGTH);
+    Ok(Response::from_parts(head, Body::from(body)))
+}
+
+fn replay(existing: idempotency_key::Model, request_hash: &str) -> Result<Response, ApiError> {
+    if existing.request_hash != request_hash {
+        return Err(ApiError::invalid(
+            "idempotency_mismatch",
+            "This Idempotency-Key was used for a different request; use a new key.",
+        ));
+    }
+    let Some(status) = existing.status else {
+        return Err(ApiError::Conflict {
+            code: "idempotency_in_progress",
+            message: "The first request with this Idempotency-Key is still running; retry shortly."
+                .into(),
+        });
+    };
+    let status = StatusCode::from_u16(status as u16)
+        .map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+    let mut response = (status, existing.response_body.unwrap_or_default()).into_response();
+    if let Some(ct) = existing
+        .content_type
+        .and_then(|ct| HeaderValue::from_str(&ct).ok())
+    {
+        response.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
+}
+
+/// Forgets keys older than [`KEEP_HOURS`]; run periodically by `serve`.
+pub async fn delete_old(db: &sea_orm::DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    let result = idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::CreatedAt.lt(Utc::now() - Duration::hours(KEEP_HOURS)))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
