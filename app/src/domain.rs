@@ -286,6 +286,121 @@ pub struct InvitationsPage {
     pub organisations: Vec<Organisation>,
 }
 
+/// 連絡調整: the state of a liaison thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadState {
+    Open,
+    Resolved,
+    Reopened,
+}
+text_enum!(ThreadState { Open => "open", Resolved => "resolved", Reopened => "reopened" });
+
+/// A participant of a liaison thread: a platform or an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Participant {
+    /// "platform" or "organisation".
+    pub kind: String,
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A liaison thread (連絡調整) as a participant sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LiaisonThread {
+    pub id: Uuid,
+    pub subject: String,
+    pub state: ThreadState,
+    pub resolution_note: Option<String>,
+    pub platform_ids: Vec<Uuid>,
+    pub organisation_ids: Vec<Uuid>,
+    pub participants: Vec<Participant>,
+    pub created_by: UserSummary,
+    pub created_at: DateTime<Utc>,
+    pub last_message_at: Option<DateTime<Utc>>,
+    pub message_count: u64,
+    /// Messages by others the caller has not read.
+    pub unread: u64,
+    /// Whether the caller may change participants (a coordinator of a participant platform).
+    pub can_manage: bool,
+}
+
+/// `POST /api/v1/threads`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewThread {
+    pub subject: String,
+    pub platform_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub organisation_ids: Vec<Uuid>,
+    /// An optional first message.
+    pub body: Option<String>,
+}
+
+/// `PATCH /api/v1/threads/{id}`: any subset.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ThreadPatch {
+    pub subject: Option<String>,
+    pub state: Option<ThreadState>,
+    /// Required when `state` becomes `resolved`.
+    pub resolution_note: Option<String>,
+    pub platform_ids: Option<Vec<Uuid>>,
+    pub organisation_ids: Option<Vec<Uuid>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttachmentInfo {
+    pub id: Uuid,
+    pub thread_id: Uuid,
+    pub message_id: Option<Uuid>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A message of a liaison thread. A deleted message stays as a tombstone: `deleted`
+/// true, `body` empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: Uuid,
+    pub thread_id: Uuid,
+    pub author: UserSummary,
+    pub author_organisation: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    /// Set when edited (shown as 編集済み).
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    /// Users mentioned with `@`.
+    pub mentions: Vec<Uuid>,
+    /// 既読 n/m: how many of the participants' other users have read it, of how many.
+    pub read_count: u64,
+    pub reader_count: u64,
+    /// The organisations whose users have read it.
+    pub read_by_organisations: Vec<String>,
+}
+
+/// `POST /api/v1/threads/{id}/messages` and `PATCH /api/v1/messages/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageBody {
+    pub body: String,
+}
+
+/// `POST /api/v1/threads/{id}/read`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReadMarker {
+    pub message_id: Uuid,
+}
+
 /// The kinds of record the sync feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -293,8 +408,15 @@ pub struct InvitationsPage {
 pub enum ChangeKind {
     Platform,
     Membership,
+    Thread,
+    Message,
 }
-text_enum!(ChangeKind { Platform => "platform", Membership => "membership" });
+text_enum!(ChangeKind {
+    Platform => "platform",
+    Membership => "membership",
+    Thread => "thread",
+    Message => "message",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -10,6 +10,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// `KAKEHASHI_DATA_DIR`, default `./data`: the SQLite file and uploaded files.
     pub data_dir: PathBuf,
+    /// `KAKEHASHI_ATTACHMENTS_DIR`, default `DATA_DIR/attachments`.
+    pub attachments_dir: PathBuf,
     /// `DATABASE_URL`, default `sqlite://DATA_DIR/kakehashi.db?mode=rwc`.
     pub database_url: String,
     /// `KAKEHASHI_PUBLIC_URL`, default `http://ADDR`: where people reach the app. An
@@ -79,10 +81,14 @@ impl Config {
         let addr: SocketAddr = parsed("KAKEHASHI_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
         let data_dir = PathBuf::from(var("KAKEHASHI_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = var("DATABASE_URL").unwrap_or_else(|| sqlite_url(&data_dir));
+        let attachments_dir = var("KAKEHASHI_ATTACHMENTS_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("attachments"));
         let public_url = var("KAKEHASHI_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         let defaults = SignInLimits::default();
         Ok(Config {
             addr,
+            attachments_dir,
             data_dir,
             database_url,
             public_url,
@@ -112,6 +118,7 @@ impl Config {
     pub fn for_database(database_url: String, data_dir: PathBuf) -> Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            attachments_dir: data_dir.join("attachments"),
             data_dir,
             database_url,
             public_url: "http://127.0.0.1".into(),

@@ -17,4 +17,5 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod sync;
+pub mod threads;
 pub mod web;

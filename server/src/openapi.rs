@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, platforms, sync};
+use crate::{accounts, platforms, sync, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,10 +28,22 @@ use crate::{accounts, platforms, sync};
         platforms::list_organisations,
         sync::routes::sync,
         sync::routes::events,
+        threads::routes::list_threads,
+        threads::routes::create_thread,
+        threads::routes::get_thread,
+        threads::routes::patch_thread,
+        threads::routes::list_messages,
+        threads::routes::post_message,
+        threads::routes::edit_message,
+        threads::routes::delete_message,
+        threads::routes::mark_read,
+        threads::routes::upload_attachment,
+        threads::routes::get_attachment,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
         (name = "platforms", description = "Platforms, members and organisations"),
+        (name = "threads", description = "Liaison threads (連絡調整) across platforms"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),
     )
 )]

@@ -89,6 +89,20 @@ impl Actor {
         self.roles_on(platform_id).iter().any(|r| r.can_invite())
     }
 
+    /// Platforms on which the user works as a member of the platform itself (any role
+    /// but `responder`): a thread shared with such a platform is theirs to read.
+    pub fn working_platforms(&self) -> Vec<Uuid> {
+        let mut platforms: Vec<Uuid> = self
+            .roles
+            .iter()
+            .filter(|(_, role)| *role != Role::Responder)
+            .map(|(p, _)| *p)
+            .collect();
+        platforms.sort();
+        platforms.dedup();
+        platforms
+    }
+
     pub fn scope<'a>(&'a self, db: &'a DatabaseConnection) -> Scope<'a> {
         Scope { actor: self, db }
     }
@@ -258,6 +272,34 @@ impl Scope<'_> {
             .into_iter()
             .map(organisation_view)
             .collect())
+    }
+
+    /// The liaison threads the actor takes part in: through a participant platform they
+    /// work on (not as a responder), or through their organisation. Removed participants
+    /// do not count.
+    pub fn thread_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+        use crate::entities::thread_participant as tp;
+        sea_orm::sea_query::Query::select()
+            .column(tp::Column::ThreadId)
+            .from(tp::Entity)
+            .cond_where(
+                Condition::all().add(tp::Column::RemovedAt.is_null()).add(
+                    Condition::any()
+                        .add(tp::Column::PlatformId.is_in(self.actor.working_platforms()))
+                        .add(tp::Column::OrganisationId.eq(self.actor.organisation.id)),
+                ),
+            )
+            .to_owned()
+    }
+
+    /// One liaison thread, if the actor takes part in it; anyone else gets 404.
+    pub async fn thread(&self, id: Uuid) -> ApiResult<crate::entities::liaison_thread::Model> {
+        use crate::entities::liaison_thread as lt;
+        lt::Entity::find_by_id(id)
+            .filter(lt::Column::Id.in_subquery(self.thread_ids_visible()))
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
     }
 
     /// A platform the actor may run (invite into): 404 when they may not see it, 403

@@ -1,14 +1,21 @@
 //! sea-orm entities: server-side rows, mapped to the shared wire types in `app::domain`
 //! at one boundary (the feature modules). No entity is ever an API response.
 
+pub mod attachment;
 pub mod audit_log;
 pub mod change_audience;
 pub mod change_log;
 pub mod idempotency_key;
 pub mod invitation;
+pub mod liaison_thread;
 pub mod membership;
+pub mod message;
+pub mod message_mention;
+pub mod notification;
 pub mod organisation;
 pub mod platform;
+pub mod read_marker;
 pub mod session;
+pub mod thread_participant;
 pub mod user;
 pub mod user_role;

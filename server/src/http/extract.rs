@@ -108,3 +108,8 @@ where
         }
     }
 }
+
+/// Percent-encodes for RFC 5987 header parameters (`filename*=UTF-8''...`).
+pub fn percent_encode(text: &str) -> String {
+    app::layout_support::encode_component(text).replace('/', "%2F")
+}

@@ -19,10 +19,9 @@ pub const DEFAULT_LIMIT: u64 = 200;
 
 /// The audience rows that name this actor: their networks, platforms, organisation, or them.
 pub fn audience_condition(actor: &Actor) -> Condition {
-    let platforms: Vec<_> = actor.roles.iter().map(|(p, _)| *p).collect();
     Condition::any()
         .add(change_audience::Column::NetworkId.is_in(actor.network_roots.iter().copied()))
-        .add(change_audience::Column::PlatformId.is_in(platforms))
+        .add(change_audience::Column::PlatformId.is_in(actor.working_platforms()))
         .add(change_audience::Column::OrganisationId.eq(actor.organisation.id))
         .add(change_audience::Column::UserId.eq(actor.user.id))
 }
@@ -84,6 +83,12 @@ pub async fn pull(state: &AppState, actor: &Actor, since: i64, limit: u64) -> Ap
         let data = match kind {
             ChangeKind::Platform => visible(scope.platform(row.record_id).await)?,
             ChangeKind::Membership => visible(scope.membership(row.record_id).await)?,
+            ChangeKind::Thread => {
+                visible(crate::threads::for_feed(state, actor, row.record_id).await)?
+            }
+            ChangeKind::Message => {
+                visible(crate::threads::message_for_feed(state, actor, row.record_id).await)?
+            }
         };
         changes.push(Change {
             cursor: row.cursor,

@@ -31,9 +31,10 @@ impl Poke {
         a.users.contains(&actor.user.id)
             || a.organisations.contains(&actor.organisation.id)
             || a.networks.iter().any(|n| actor.network_roots.contains(n))
-            || a.platforms
-                .iter()
-                .any(|p| actor.roles.iter().any(|(mine, _)| mine == p))
+            || {
+                let working = actor.working_platforms();
+                a.platforms.iter().any(|p| working.contains(p))
+            }
     }
 }
 

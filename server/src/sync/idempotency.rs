@@ -65,9 +65,13 @@ async fn keyed(
     key: String,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, API_BODY_LIMIT)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge)?;
+    // Uploads are the largest bodies an unsafe call carries.
+    let bytes = to_bytes(
+        body,
+        crate::threads::attachments::MAX_BYTES + API_BODY_LIMIT,
+    )
+    .await
+    .map_err(|_| ApiError::PayloadTooLarge)?;
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str().as_bytes());
     hasher.update(b" ");

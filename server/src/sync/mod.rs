@@ -29,7 +29,8 @@ use crate::entities::{change_audience, change_log};
 pub struct Audience {
     /// Prefectural networks, by their root platform (shared records such as member lists).
     pub networks: Vec<Uuid>,
-    /// Users holding a role on these platforms.
+    /// Users working on these platforms: any role but `responder` (an economic
+    /// organisation's responder sees a platform's records only through their organisation).
     pub platforms: Vec<Uuid>,
     /// Users of these organisations.
     pub organisations: Vec<Uuid>,

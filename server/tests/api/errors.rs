@@ -291,6 +291,13 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/invitations/{token}/accept", &["post"]),
         ("/api/v1/sync", &["get"]),
         ("/api/v1/events", &["get"]),
+        ("/api/v1/threads", &["get", "post"]),
+        ("/api/v1/threads/{id}", &["get", "patch"]),
+        ("/api/v1/threads/{id}/messages", &["get", "post"]),
+        ("/api/v1/threads/{id}/read", &["post"]),
+        ("/api/v1/threads/{id}/attachments", &["post"]),
+        ("/api/v1/attachments/{id}", &["get"]),
+        ("/api/v1/messages/{id}", &["patch", "delete"]),
     ];
     for (path, methods) in expected {
         let item = paths

@@ -416,3 +416,51 @@ pub fn assert_see_other(response: &Response, to: &str) {
     );
     assert_eq!(location(response), to);
 }
+
+impl User {
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    /// `POST` of a `multipart/form-data` body with one file in the field `file`.
+    pub async fn upload(
+        &self,
+        path: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Response {
+        let (header, body) = multipart_file("file", filename, content_type, bytes);
+        self.request(Method::POST, path)
+            .header(reqwest::header::CONTENT_TYPE, header)
+            .body(body)
+            .send()
+            .await
+            .expect("multipart POST")
+    }
+}
+
+/// A `multipart/form-data` body with one file part, built by hand (reqwest's `multipart`
+/// feature is not enabled); returns (the Content-Type header, the body).
+pub fn multipart_file(
+    field: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = format!("kakehashi-test-{}", Uuid::new_v4().simple());
+    let mut body = Vec::with_capacity(bytes.len() + 256);
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

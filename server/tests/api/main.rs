@@ -10,3 +10,4 @@ mod invitations;
 mod pages;
 mod platforms;
 mod sync;
+mod threads;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// Pulls every page after `since`; returns the changes and the final cursor.
-async fn pull_all(user: &User, since: i64) -> (Vec<Value>, i64) {
+pub(crate) async fn pull_all(user: &User, since: i64) -> (Vec<Value>, i64) {
     let mut cursor = since;
     let mut changes = Vec::new();
     loop {
@@ -38,7 +38,7 @@ async fn pull_all(user: &User, since: i64) -> (Vec<Value>, i64) {
     }
 }
 
-fn ids(changes: &[Value], kind: &str, op: &str) -> BTreeSet<String> {
+pub(crate) fn ids(changes: &[Value], kind: &str, op: &str) -> BTreeSet<String> {
     changes
         .iter()
         .filter(|c| c["kind"] == kind && c["op"] == op)
@@ -70,18 +70,18 @@ async fn add_member(app: &TestApp, slug: &str, name: &str) -> Uuid {
         .id
 }
 
-async fn user_id(app: &TestApp, email: &str) -> Uuid {
+pub(crate) async fn user_id(app: &TestApp, email: &str) -> Uuid {
     admin::user_by_email(&app.db, email).await.expect("user").id
 }
 
 /// An open event stream, read chunk by chunk.
-struct Events {
+pub(crate) struct Events {
     response: reqwest::Response,
     seen: String,
 }
 
 impl Events {
-    async fn open(user: &User, last_event_id: Option<i64>) -> Events {
+    pub(crate) async fn open(user: &User, last_event_id: Option<i64>) -> Events {
         let mut request = user.request(Method::GET, "/api/v1/events");
         if let Some(id) = last_event_id {
             request = request.header("Last-Event-ID", id.to_string());
@@ -100,7 +100,7 @@ impl Events {
     }
 
     /// Reads and forgets events until none comes for a while.
-    async fn drain(&mut self) {
+    pub(crate) async fn drain(&mut self) {
         while self
             .next_change(Duration::from_millis(1200))
             .await
@@ -109,7 +109,7 @@ impl Events {
     }
 
     /// Waits up to `within` for a `change` event; returns its id (cursor).
-    async fn next_change(&mut self, within: Duration) -> Option<i64> {
+    pub(crate) async fn next_change(&mut self, within: Duration) -> Option<i64> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             if let Some(at) = self.seen.find("event: change") {

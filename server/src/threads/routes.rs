@@ -1,0 +1,230 @@
+//! `/api/v1/threads`, `/api/v1/messages` and `/api/v1/attachments`.
+
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use app::domain::{
+    AttachmentInfo, ErrorBody, LiaisonThread, Message, MessageBody, NewThread, ReadMarker,
+    ThreadPatch, ThreadState,
+};
+
+use super::{attachments, ThreadFilter};
+use crate::accounts::Authorized;
+use crate::http::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/threads", get(list_threads).post(create_thread))
+        .route("/threads/{id}", get(get_thread).patch(patch_thread))
+        .route(
+            "/threads/{id}/messages",
+            get(list_messages).post(post_message),
+        )
+        .route("/threads/{id}/read", post(mark_read))
+        .route(
+            "/threads/{id}/attachments",
+            post(upload_attachment)
+                .layer(DefaultBodyLimit::max(attachments::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/attachments/{id}", get(get_attachment))
+        .route("/messages/{id}", patch(edit_message).delete(delete_message))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ThreadQuery {
+    /// Words to find in subjects and messages (Japanese: a two-character word finds
+    /// longer compounds; full- and half-width forms match).
+    q: Option<String>,
+    /// open | resolved | reopened
+    state: Option<String>,
+    /// Only threads this platform takes part in.
+    platform: Option<Uuid>,
+    /// Only threads the caller opened.
+    mine: Option<bool>,
+    /// Only threads where the caller is mentioned.
+    mentions: Option<bool>,
+}
+
+/// The caller's liaison threads, newest activity first, each with its unread count.
+#[utoipa::path(get, path = "/api/v1/threads", tag = "threads", params(ThreadQuery),
+    responses((status = 200, body = [LiaisonThread]), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_threads(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    query: Result<Query<ThreadQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<LiaisonThread>>> {
+    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
+    let state_filter = match query.state.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(ThreadState::parse(s).ok_or_else(|| {
+            ApiError::invalid("invalid_query", "`state`: open, resolved or reopened.")
+        })?),
+    };
+    let filter = ThreadFilter {
+        q: query.q,
+        state: state_filter,
+        platform: query.platform,
+        mine: query.mine.unwrap_or(false),
+        mentions: query.mentions.unwrap_or(false),
+    };
+    Ok(Json(super::list(&state, &actor, filter).await?))
+}
+
+/// Open a thread with participant platforms (and organisations).
+#[utoipa::path(post, path = "/api/v1/threads", tag = "threads", request_body = NewThread,
+    responses((status = 201, body = LiaisonThread), (status = 422, body = ErrorBody)))]
+pub async fn create_thread(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiJson(input): ApiJson<NewThread>,
+) -> ApiResult<impl IntoResponse> {
+    let thread = super::create(&state, &actor, input).await?;
+    Ok((StatusCode::CREATED, Json(thread)))
+}
+
+#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LiaisonThread), (status = 404, body = ErrorBody)))]
+pub async fn get_thread(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<LiaisonThread>> {
+    Ok(Json(super::get(&state, &actor, id).await?))
+}
+
+/// Change the subject, the state (resolve with a note, reopen) or the participants.
+#[utoipa::path(patch, path = "/api/v1/threads/{id}", tag = "threads", params(("id" = Uuid, Path)),
+    request_body = ThreadPatch,
+    responses((status = 200, body = LiaisonThread), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn patch_thread(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<ThreadPatch>,
+) -> ApiResult<Json<LiaisonThread>> {
+    Ok(Json(super::patch(&state, &actor, id, input).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/threads/{id}/messages", tag = "threads", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [Message]), (status = 404, body = ErrorBody)))]
+pub async fn list_messages(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<Message>>> {
+    Ok(Json(super::list_messages(&state, &actor, id).await?))
+}
+
+/// Post a message; `@name` mentions a participant (the part of their email before @).
+#[utoipa::path(post, path = "/api/v1/threads/{id}/messages", tag = "threads", params(("id" = Uuid, Path)),
+    request_body = MessageBody,
+    responses((status = 201, body = Message), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<MessageBody>,
+) -> ApiResult<impl IntoResponse> {
+    let message = super::post_message(&state, &actor, id, &input.body).await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Edit one's own message within 15 minutes.
+#[utoipa::path(patch, path = "/api/v1/messages/{id}", tag = "threads", params(("id" = Uuid, Path)),
+    request_body = MessageBody,
+    responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn edit_message(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<MessageBody>,
+) -> ApiResult<Json<Message>> {
+    Ok(Json(
+        super::edit_message(&state, &actor, id, &input.body).await?,
+    ))
+}
+
+/// Delete one's own message; a tombstone stays in the thread.
+#[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "threads", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_message(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    super::delete_message(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mark the thread read up to a message.
+#[utoipa::path(post, path = "/api/v1/threads/{id}/read", tag = "threads", params(("id" = Uuid, Path)),
+    request_body = ReadMarker,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<ReadMarker>,
+) -> ApiResult<StatusCode> {
+    super::mark_read(&state, &actor, id, input.message_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Attach a file (multipart field `file`): PDF, Office documents or images up to 20 MiB,
+/// checked by content.
+#[utoipa::path(post, path = "/api/v1/threads/{id}/attachments", tag = "threads", params(("id" = Uuid, Path)),
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = AttachmentInfo), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<impl IntoResponse> {
+    let multipart = multipart.map_err(|e| {
+        ApiError::UnsupportedMediaType(format!(
+            "Send the file as multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+    let info = attachments::upload(&state, &actor, id, multipart).await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// The file, to participants of its thread.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "threads", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
+pub async fn get_attachment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let (row, bytes) = attachments::download(&state, &actor, id).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(ct) = HeaderValue::from_str(&row.content_type) {
+        headers.insert(header::CONTENT_TYPE, ct);
+    }
+    let encoded = crate::http::extract::percent_encode(&row.filename);
+    if let Ok(cd) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
+        headers.insert(header::CONTENT_DISPOSITION, cd);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
