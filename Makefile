@@ -34,13 +34,14 @@ lint: tools
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# nextest runs each test in its own process (see .config/nextest.toml).
 unit-test: tools
-	cargo test
+	cargo nextest run
 
 postgres-test: tools
 	@if [ -n "$$KAKEHASHI_TEST_POSTGRES_URL" ]; then \
 	  echo "Integration suite on PostgreSQL ($$KAKEHASHI_TEST_POSTGRES_URL)"; \
-	  KAKEHASHI_TEST_DATABASE=postgres cargo test -p server --test api; \
+	  KAKEHASHI_TEST_DATABASE=postgres cargo nextest run -p server --test api; \
 	else \
 	  echo "KAKEHASHI_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run"; \
 	fi

@@ -33,6 +33,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$TOOLS_DIR"
 fi
 
+# The test runner (each test in its own process). Debian images of this project's kind
+# carry it; build it only where missing.
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+  say "building cargo-nextest (~5 min once per machine)"
+  cargo install cargo-nextest --locked --root "$TOOLS_DIR"
+fi
+
 # Chromium from Debian for the browser tests (Playwright must never download a browser).
 if ! command -v chromium >/dev/null 2>&1; then
   say "installing Debian's chromium"

@@ -7,7 +7,9 @@ use leptos::server_fn::codec::{GetUrl, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{InvitationPreview, InvitationsPage, Me, PlatformHome};
+use crate::domain::{
+    InvitationPreview, InvitationsPage, Me, PlatformHome, ThreadPage, ThreadsPage,
+};
 use crate::i18n::Key;
 
 /// What a page can be told by the server, in terms a person can be shown.
@@ -53,7 +55,9 @@ pub mod backend {
     use std::sync::Arc;
 
     use super::AppError;
-    use crate::domain::{InvitationPreview, InvitationsPage, Me, PlatformHome};
+    use crate::domain::{
+        InvitationPreview, InvitationsPage, Me, PlatformHome, ThreadPage, ThreadsPage,
+    };
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
     pub use http::request::Parts;
@@ -72,6 +76,18 @@ pub mod backend {
             slug: String,
         ) -> BoxFuture<'a, InvitationsPage>;
         fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview>;
+        fn threads_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            q: Option<String>,
+            state: Option<String>,
+        ) -> BoxFuture<'a, ThreadsPage>;
+        /// The thread and its messages; reading it marks it read and is audited.
+        fn thread_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+        ) -> BoxFuture<'a, ThreadPage>;
     }
 
     #[derive(Clone)]
@@ -107,4 +123,17 @@ pub async fn fetch_invitations_page(slug: String) -> Result<InvitationsPage, App
 pub async fn fetch_invitation_preview(token: String) -> Result<InvitationPreview, AppError> {
     let backend = use_context::<backend::BackendHandle>().ok_or(AppError::Internal)?;
     backend.0.invitation_preview(token).await
+}
+
+#[server(prefix = "/sfn", endpoint = "threads_page", input = GetUrl)]
+pub async fn fetch_threads_page(
+    q: Option<String>,
+    state: Option<String>,
+) -> Result<ThreadsPage, AppError> {
+    backend::with_request(move |b, parts| b.threads_page(parts, q, state)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "thread_page", input = GetUrl)]
+pub async fn fetch_thread_page(id: uuid::Uuid) -> Result<ThreadPage, AppError> {
+    backend::with_request(move |b, parts| b.thread_page(parts, id)).await
 }

@@ -277,6 +277,22 @@ pub struct PlatformHome {
     pub can_invite: bool,
 }
 
+/// What the liaison-threads page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadsPage {
+    pub threads: Vec<LiaisonThread>,
+    /// The platforms a new thread may include (the caller's network).
+    pub platforms: Vec<Platform>,
+    pub today: chrono::NaiveDate,
+}
+
+/// What one thread's page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadPage {
+    pub thread: LiaisonThread,
+    pub messages: Vec<Message>,
+}
+
 /// What the invitations page needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationsPage {

@@ -10,7 +10,11 @@ use crate::i18n::{t, Key, Lang};
 use crate::{tr, use_lang};
 
 #[component]
-pub fn Layout(me: Me, #[prop(into)] current: Option<String>, children: Children) -> impl IntoView {
+pub fn Layout(
+    me: Me,
+    #[prop(into, default = None)] current: Option<String>,
+    children: Children,
+) -> impl IntoView {
     let current_platform = current
         .as_deref()
         .and_then(|slug| me.platform(slug))
@@ -61,6 +65,9 @@ pub fn Layout(me: Me, #[prop(into)] current: Option<String>, children: Children)
                 <ul>
                     <li>
                         <a href=home_href>{tr(Key::Home)}</a>
+                    </li>
+                    <li>
+                        <a href="/threads">{tr(Key::Threads)}</a>
                     </li>
                     {invitations_href
                         .filter(|_| can_invite)

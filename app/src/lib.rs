@@ -13,6 +13,7 @@ pub mod layout_support {
     pub use crate::layout::encode_component;
 }
 mod pages;
+mod threads_pages;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -117,6 +118,8 @@ pub fn App() -> impl IntoView {
                     view=pages::InvitationsPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/threads") view=threads_pages::ThreadsListPage ssr=SsrMode::Async/>
+                <Route path=path!("/threads/:id") view=threads_pages::ThreadPageView ssr=SsrMode::Async/>
                 <Route
                     path=path!("/invitations/:token")
                     view=pages::AcceptInvitationPage

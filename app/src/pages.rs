@@ -18,13 +18,13 @@ use crate::layout::{Layout, PublicLayout};
 use crate::wareki::{display_date, FiscalYear};
 use crate::{tr, use_lang, MeResource};
 
-fn query(name: &'static str) -> Memo<Option<String>> {
+pub(crate) fn query(name: &'static str) -> Memo<Option<String>> {
     let q = use_query_map();
     Memo::new(move |_| q.read().get(name))
 }
 
 #[component]
-fn Notice(#[prop(into)] key: Key, #[prop(optional)] error: bool) -> impl IntoView {
+pub(crate) fn Notice(#[prop(into)] key: Key, #[prop(optional)] error: bool) -> impl IntoView {
     view! {
         <p class=if error { "notice error" } else { "notice" } role=if error { "alert" } else { "status" }>
             {tr(key)}
@@ -44,7 +44,7 @@ fn set_status(_code: u16) {
 
 /// What a page shows when the server said no.
 #[component]
-fn ErrorView(error: AppError) -> impl IntoView {
+pub(crate) fn ErrorView(error: AppError) -> impl IntoView {
     match &error {
         AppError::NotFound => set_status(404),
         AppError::Forbidden => set_status(403),
@@ -65,7 +65,7 @@ fn ErrorView(error: AppError) -> impl IntoView {
     }
 }
 
-fn me_resource() -> Resource<Result<Option<Me>, AppError>> {
+pub(crate) fn me_resource() -> Resource<Result<Option<Me>, AppError>> {
     expect_context::<MeResource>().0
 }
 
@@ -187,28 +187,33 @@ fn slug_param() -> impl Fn() -> String + Clone + Send + Sync + 'static {
     move || params.read().get("slug").unwrap_or_default()
 }
 
-#[component]
-pub fn HomePage() -> impl IntoView {
+/// A page for a signed-in user: waits for the user and the page's data, frames the
+/// content in [`Layout`] (on the platform `current` names), and shows what the server
+/// refused instead of the content.
+pub(crate) fn signed_in_page<T, F>(
+    data: Resource<Result<T, AppError>>,
+    current: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+    content: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(Me, T) -> AnyView + Clone + Send + Sync + 'static,
+{
     let me = me_resource();
-    let slug = slug_param();
-    let home = Resource::new(slug.clone(), fetch_platform_home);
     view! {
         <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
             {move || {
-                let slug = slug();
+                let current = current();
+                let content = content.clone();
                 Suspend::new(async move {
-                    match (me.await, home.await) {
-                        (Ok(Some(me)), Ok(home)) => {
-                            view! {
-                                <Layout me current=slug>
-                                    <PlatformHomeView home/>
-                                </Layout>
-                            }
-                                .into_any()
+                    match (me.await, data.await) {
+                        (Ok(Some(me)), Ok(data)) => {
+                            let shown = content(me.clone(), data);
+                            view! { <Layout me current=current>{shown}</Layout> }.into_any()
                         }
                         (Ok(Some(me)), Err(error)) => {
                             view! {
-                                <Layout me current=slug>
+                                <Layout me current=current>
                                     <ErrorView error/>
                                 </Layout>
                             }
@@ -221,6 +226,17 @@ pub fn HomePage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let slug = slug_param();
+    let home = Resource::new(slug.clone(), fetch_platform_home);
+    signed_in_page(
+        home,
+        move || Some(slug()),
+        |_, home| view! { <PlatformHomeView home/> }.into_any(),
+    )
 }
 
 #[component]
@@ -358,39 +374,16 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
-    let me = me_resource();
     let slug = slug_param();
     let data = Resource::new(slug.clone(), fetch_invitations_page);
-    view! {
-        <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
-            {move || {
-                let slug = slug();
-                Suspend::new(async move {
-                    match (me.await, data.await) {
-                        (Ok(Some(me)), Ok(data)) => {
-                            let csrf = me.csrf_token.clone();
-                            view! {
-                                <Layout me current=slug>
-                                    <InvitationsView data csrf/>
-                                </Layout>
-                            }
-                                .into_any()
-                        }
-                        (Ok(Some(me)), Err(error)) => {
-                            view! {
-                                <Layout me current=slug>
-                                    <ErrorView error/>
-                                </Layout>
-                            }
-                                .into_any()
-                        }
-                        (Ok(None), _) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                        (Err(error), _) => view! { <PublicLayout><ErrorView error/></PublicLayout> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    signed_in_page(
+        data,
+        move || Some(slug()),
+        |me, data| {
+            let csrf = me.csrf_token;
+            view! { <InvitationsView data csrf/> }.into_any()
+        },
+    )
 }
 
 #[component]

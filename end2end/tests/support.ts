@@ -176,3 +176,20 @@ export async function scrollWidth(page: Page): Promise<{ scrollWidth: number; cl
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, widest };
   });
 }
+
+/**
+ * Resolves when the page has opened the event stream (`GET /api/v1/events` answered 200).
+ * Live pages open it as they hydrate and the server subscribes the stream before it
+ * answers, so from then on changes reach the page without a reload. Start waiting
+ * before the navigation that loads the page, then await the result after it:
+ *
+ *   const live = liveConnection(page);
+ *   await page.goto('/threads');
+ *   await live;
+ */
+export function liveConnection(page: Page, timeout = 30_000): Promise<unknown> {
+  return page.waitForResponse(
+    (response) => new URL(response.url()).pathname === '/api/v1/events' && response.status() === 200,
+    { timeout },
+  );
+}

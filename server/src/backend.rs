@@ -6,7 +6,9 @@ use tower_sessions::Session;
 
 use app::api::backend::{Backend, BoxFuture, Parts};
 use app::api::AppError;
-use app::domain::{InvitationPreview, InvitationsPage, Me, PlatformHome};
+use app::domain::{
+    InvitationPreview, InvitationsPage, Me, PlatformHome, ThreadPage, ThreadState, ThreadsPage,
+};
 
 use crate::accounts::{self, invitations, session_actor};
 use crate::http::{ApiError, ApiResult};
@@ -105,6 +107,47 @@ impl Backend for PageBackend {
                     invitations,
                     organisations,
                 })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn threads_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        q: Option<String>,
+        state: Option<String>,
+    ) -> BoxFuture<'a, ThreadsPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let filter = crate::threads::ThreadFilter {
+                    q,
+                    state: state.as_deref().and_then(ThreadState::parse),
+                    ..Default::default()
+                };
+                Ok(ThreadsPage {
+                    threads: crate::threads::list(&self.0, &actor, filter).await?,
+                    platforms: actor.scope(&self.0.db).platforms().await?,
+                    today: Utc::now().with_timezone(&Tokyo).date_naive(),
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn thread_page<'a>(&'a self, request: &'a Parts, id: uuid::Uuid) -> BoxFuture<'a, ThreadPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let messages = crate::threads::list_messages(&self.0, &actor, id).await?;
+                // Opening the thread is reading it.
+                if let Some(last) = messages.last() {
+                    crate::threads::mark_read(&self.0, &actor, id, last.id).await?;
+                }
+                let thread = crate::threads::for_feed(&self.0, &actor, id).await?;
+                let messages = crate::threads::list_messages_quietly(&self.0, &actor, id).await?;
+                Ok(ThreadPage { thread, messages })
             }
             .map_err_app(),
         )

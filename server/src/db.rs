@@ -22,10 +22,11 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
     if config.database_url.starts_with("sqlite:") {
-        // SQLite has one writer; a deferred transaction that reads and then writes fails
-        // with SQLITE_BUSY if another commits in between. One connection serialises
-        // everything: simple and correct for the embedded default (PostgreSQL scales).
-        options.max_connections(1).min_connections(1);
+        // SQLite has one writer at a time; writers queue on its busy timeout. Write
+        // transactions start with their write, so none has to upgrade a stale read
+        // snapshot (which SQLite refuses at once instead of waiting). A pool of one
+        // connection was tried and left requests waiting for ever under load.
+        options.max_connections(4).min_connections(1);
     } else {
         options.max_connections(20);
     }

@@ -2,6 +2,10 @@
 //! policy layer every read of tenant data goes through, persistence (sea-orm on SQLite or
 //! PostgreSQL), and what the `kakehashi` command runs.
 
+// Leptos views are deeply nested types; laying out their futures in release builds needs
+// more than the default query depth.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod admin;
 pub mod audit;

@@ -155,6 +155,8 @@ pub fn router(state: AppState) -> Router {
         })
         .route("/p/{slug}/invitations", post(web::create_invitation))
         .route("/invitations/{token}", post(web::accept_invitation))
+        .route("/threads", post(web::create_thread))
+        .route("/threads/{id}/messages", post(web::post_message))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::page_gate,

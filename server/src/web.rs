@@ -272,3 +272,77 @@ pub async fn accept_invitation(
         Err(e) => Err(e),
     }
 }
+
+/// The fields of a urlencoded form, repeated keys kept (several `platform_ids`).
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The actor of a form post with the right CSRF field; `None` until the pledge is accepted.
+async fn pledged_form_actor(
+    state: &AppState,
+    session: &Session,
+    pairs: &[(String, String)],
+) -> ApiResult<Option<Actor>> {
+    let actor = form_actor(state, session, field(pairs, "csrf_token")).await?;
+    Ok(actor.pledge_accepted().then_some(actor))
+}
+
+/// Start a liaison thread from the list page's form.
+pub async fn create_thread(
+    State(state): State<AppState>,
+    session: Session,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let platform_ids = pairs
+        .iter()
+        .filter(|(k, _)| k == "platform_ids")
+        .filter_map(|(_, v)| Uuid::parse_str(v).ok())
+        .collect();
+    let body = field(&pairs, "body")
+        .filter(|b| !b.trim().is_empty())
+        .map(str::to_string);
+    let input = app::domain::NewThread {
+        subject: field(&pairs, "subject").unwrap_or_default().to_string(),
+        platform_ids,
+        organisation_ids: Vec::new(),
+        body,
+    };
+    match crate::threads::create(&state, &actor, input).await {
+        Ok(thread) => Ok(see_other(&format!("/threads/{}", thread.id))),
+        Err(ApiError::Invalid { code, .. }) => Ok(see_other(&format!("/threads?error={code}"))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Post a message from a thread page's composer.
+pub async fn post_message(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let text = field(&pairs, "body").unwrap_or_default();
+    match crate::threads::post_message(&state, &actor, id, text).await {
+        Ok(message) => Ok(see_other(&format!("/threads/{id}#message-{}", message.id))),
+        Err(ApiError::Invalid { code, .. }) => {
+            Ok(see_other(&format!("/threads/{id}?error={code}")))
+        }
+        Err(e) => Err(e),
+    }
+}

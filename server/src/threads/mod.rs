@@ -817,6 +817,7 @@ pub async fn post_message(
     message_for_feed(state, actor, row.id).await
 }
 
+/// The messages of a thread, oldest first; an audited read.
 pub async fn list_messages(
     state: &AppState,
     actor: &Actor,
@@ -824,6 +825,17 @@ pub async fn list_messages(
 ) -> ApiResult<Vec<Message>> {
     actor.scope(&state.db).thread(thread_id).await?;
     audit_read(state, actor, thread_id).await?;
+    list_messages_quietly(state, actor, thread_id).await
+}
+
+/// The messages without an audit entry: for the page that has just read them once and
+/// shows the read receipts its own reading changed.
+pub async fn list_messages_quietly(
+    state: &AppState,
+    actor: &Actor,
+    thread_id: Uuid,
+) -> ApiResult<Vec<Message>> {
+    actor.scope(&state.db).thread(thread_id).await?;
     let rows = message::Entity::find()
         .filter(message::Column::ThreadId.eq(thread_id))
         .order_by_asc(message::Column::CreatedAt)
@@ -927,33 +939,42 @@ pub async fn mark_read(
         })?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    let existing = read_marker::Entity::find()
+    // Write first (SQLite: take the write lock before reading; see db.rs). Markers only
+    // move forward: reading an old message again changes nothing, and tells nobody
+    // (open pages refetch on every change; no change, no echo).
+    let moved = read_marker::Entity::update_many()
+        .col_expr(read_marker::Column::MessageId, Expr::value(message.id))
+        .col_expr(
+            read_marker::Column::MessageCreatedAt,
+            Expr::value(message.created_at),
+        )
+        .col_expr(read_marker::Column::UpdatedAt, Expr::value(now))
         .filter(read_marker::Column::ThreadId.eq(thread_id))
         .filter(read_marker::Column::UserId.eq(actor.user.id))
-        .one(&txn)
+        .filter(read_marker::Column::MessageCreatedAt.lt(message.created_at))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if moved == 0 {
+        let exists = read_marker::Entity::find()
+            .filter(read_marker::Column::ThreadId.eq(thread_id))
+            .filter(read_marker::Column::UserId.eq(actor.user.id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if exists {
+            return Ok(());
+        }
+        read_marker::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            thread_id: Set(thread_id),
+            user_id: Set(actor.user.id),
+            message_id: Set(message.id),
+            message_created_at: Set(message.created_at),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
         .await?;
-    match existing {
-        // Markers only move forward: reading an old message again changes nothing.
-        Some(marker) if marker.message_created_at >= message.created_at => {}
-        Some(marker) => {
-            let mut update: read_marker::ActiveModel = marker.into();
-            update.message_id = Set(message.id);
-            update.message_created_at = Set(message.created_at);
-            update.updated_at = Set(now);
-            update.update(&txn).await?;
-        }
-        None => {
-            read_marker::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                thread_id: Set(thread_id),
-                user_id: Set(actor.user.id),
-                message_id: Set(message.id),
-                message_created_at: Set(message.created_at),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-        }
     }
     // Read counts (既読) change for everyone; the reader's unread count for them.
     log_message(&txn, thread_id, message.id).await?;

@@ -54,6 +54,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        // `RUST_LOG=debug cargo test ...` shows the server's logs with each test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let data_dir = std::env::temp_dir().join(format!("kakehashi-test-{}", Uuid::new_v4()));
         std::fs::create_dir_all(&data_dir).expect("temp dir");
         let url = fresh_database(&data_dir).await;

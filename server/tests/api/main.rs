@@ -10,4 +10,5 @@ mod invitations;
 mod pages;
 mod platforms;
 mod sync;
+mod thread_pages;
 mod threads;
