@@ -62,7 +62,6 @@ pub fn ThreadsListPage() -> impl IntoView {
         move || (q.get(), state.get()),
         |(q, s)| fetch_threads_page(q, s),
     );
-    refetch_on_change(move || page.refetch());
     signed_in_page(
         page,
         || None,
@@ -79,13 +78,15 @@ fn ThreadsView(page: ThreadsPage, csrf: String) -> impl IntoView {
     let q = query("q");
     let state = query("state");
     let error = query("error");
-    let rows = page
-        .threads
-        .iter()
-        .cloned()
-        .map(|thread| view! { <ThreadRow thread/> })
-        .collect_view();
-    let has_rows = !page.threads.is_empty();
+    // Only the list follows live changes: the forms keep what the person is typing.
+    let threads = RwSignal::new(page.threads.clone());
+    refetch_on_change(move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = fetch_threads_page(q.get_untracked(), state.get_untracked()).await {
+                threads.set(fresh.threads);
+            }
+        });
+    });
     let states = [
         ThreadState::Open,
         ThreadState::Resolved,
@@ -134,11 +135,20 @@ fn ThreadsView(page: ThreadsPage, csrf: String) -> impl IntoView {
         <section class="panel" aria-labelledby="thread-list-heading">
             <h2 id="thread-list-heading">{tr(Key::ThreadList)}</h2>
             <p class="count" role="status">{tr(Key::LiveUpdates)}</p>
-            {if has_rows {
-                view! { <ul class="thread-list">{rows}</ul> }.into_any()
-            } else {
-                view! { <p>{tr(Key::NoThreads)}</p> }.into_any()
-            }}
+            <Show
+                when=move || threads.with(|t| !t.is_empty())
+                fallback=|| view! { <p>{tr(Key::NoThreads)}</p> }
+            >
+                <ul class="thread-list">
+                    <For
+                        each=move || threads.get()
+                        key=|t| (t.id, t.unread, t.state, t.last_message_at, t.subject.clone())
+                        let:thread
+                    >
+                        <ThreadRow thread/>
+                    </For>
+                </ul>
+            </Show>
         </section>
         <section class="panel" aria-labelledby="new-thread-heading">
             <h2 id="new-thread-heading">{tr(Key::NewThread)}</h2>
@@ -222,7 +232,6 @@ pub fn ThreadPageView() -> impl IntoView {
             None => Err(crate::api::AppError::NotFound),
         }
     });
-    refetch_on_change(move || page.refetch());
     signed_in_page(
         page,
         || None,
@@ -245,12 +254,16 @@ fn ThreadView(page: ThreadPage, csrf: String) -> impl IntoView {
         .map(|p| p.name.clone())
         .collect::<Vec<_>>()
         .join("、");
-    let has_messages = !page.messages.is_empty();
-    let messages = page
-        .messages
-        .into_iter()
-        .map(|message| view! { <MessageItem message/> })
-        .collect_view();
+    // Only the messages follow live changes: the composer keeps focus and the draft.
+    let messages = RwSignal::new(page.messages);
+    let thread_id = thread.id;
+    refetch_on_change(move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = fetch_thread_page(thread_id).await {
+                messages.set(fresh.messages);
+            }
+        });
+    });
     let action = format!("/threads/{}/messages", thread.id);
     view! {
         <h1>{thread.subject.clone()}</h1>
@@ -266,11 +279,20 @@ fn ThreadView(page: ThreadPage, csrf: String) -> impl IntoView {
         <section aria-labelledby="messages-heading" class="panel">
             <h2 id="messages-heading">{tr(Key::MessagesHeading)}</h2>
             <p class="count" role="status">{tr(Key::LiveUpdates)}</p>
-            {if has_messages {
-                view! { <ol class="messages">{messages}</ol> }.into_any()
-            } else {
-                view! { <p>{tr(Key::NoMessages)}</p> }.into_any()
-            }}
+            <Show
+                when=move || messages.with(|m| !m.is_empty())
+                fallback=|| view! { <p>{tr(Key::NoMessages)}</p> }
+            >
+                <ol class="messages">
+                    <For
+                        each=move || messages.get()
+                        key=|m| (m.id, m.edited_at, m.deleted, m.read_count)
+                        let:message
+                    >
+                        <MessageItem message/>
+                    </For>
+                </ol>
+            </Show>
         </section>
         {move || error.get().map(|_| view! { <Notice key=Key::ThreadInvalidBody error=true/> })}
         <form method="post" action=action class="stack panel" id="composer">

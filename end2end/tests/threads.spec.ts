@@ -164,6 +164,10 @@ test('a thread between the coordinator and Aomori City updates live; Hachinohe c
 
     await test.step('the coordinator writes; the message appears on Aomori City’s open page without a reload', async () => {
       const noReload = await watchForReloads(city.page);
+      // 青森市 is half-way through a reply when the message comes in.
+      const draft = main(city.page).getByRole('textbox', { name: 'メッセージ', exact: true });
+      await draft.click();
+      await draft.pressSequentially('下書き中');
       await postMessage(coordinator, first);
       const mine = threadPage(coordinator).message(first);
       await expect(mine).toContainText('青森労働局 事務局（主担当）');
@@ -175,6 +179,9 @@ test('a thread between the coordinator and Aomori City updates live; Hachinohe c
       await expect(arrived).toContainText('青森労働局 事務局（主担当）');
       await expect(threadPage(city.page).items).toHaveCount(1);
       await expect(main(city.page).getByText('まだメッセージはありません。')).toHaveCount(0);
+      // The live update leaves the composer alone: still focused, the draft kept.
+      await expect(draft).toBeFocused();
+      await expect(draft).toHaveValue('下書き中');
       await noReload('Aomori City, receiving the coordinator’s message');
     });
 
