@@ -100,6 +100,15 @@ pub fn view(row: attachment::Model) -> AttachmentInfo {
     }
 }
 
+/// A body cut off by the size limit is "too large"; anything else is unreadable input.
+fn upload_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
+    }
+}
+
 pub async fn upload(
     state: &AppState,
     actor: &Actor,
@@ -112,15 +121,7 @@ pub async fn upload(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(ApiError::PayloadTooLarge)
-            }
-            Err(e) => {
-                return Err(ApiError::BadRequest(format!(
-                    "The upload could not be read: {}",
-                    e.body_text()
-                )))
-            }
+            Err(e) => return Err(upload_error(e)),
         };
         if field.name() != Some("file") {
             continue;
@@ -137,15 +138,7 @@ pub async fn upload(
                     bytes.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(ApiError::PayloadTooLarge)
-                }
-                Err(e) => {
-                    return Err(ApiError::BadRequest(format!(
-                        "The upload could not be read: {}",
-                        e.body_text()
-                    )))
-                }
+                Err(e) => return Err(upload_error(e)),
             }
         }
         file = Some((filename, bytes));
