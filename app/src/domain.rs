@@ -283,7 +283,6 @@ pub struct ThreadsPage {
     pub threads: Vec<LiaisonThread>,
     /// The platforms a new thread may include (the caller's network).
     pub platforms: Vec<Platform>,
-    pub today: chrono::NaiveDate,
 }
 
 /// What one thread's page needs.

@@ -129,7 +129,6 @@ impl Backend for PageBackend {
                 Ok(ThreadsPage {
                     threads: crate::threads::list(&self.0, &actor, filter).await?,
                     platforms: actor.scope(&self.0.db).platforms().await?,
-                    today: Utc::now().with_timezone(&Tokyo).date_naive(),
                 })
             }
             .map_err_app(),
@@ -140,11 +139,9 @@ impl Backend for PageBackend {
         Box::pin(
             async move {
                 let actor = self.authorized(request).await?;
-                let messages = crate::threads::list_messages(&self.0, &actor, id).await?;
-                // Opening the thread is reading it.
-                if let Some(last) = messages.last() {
-                    crate::threads::mark_read(&self.0, &actor, id, last.id).await?;
-                }
+                // Opening the thread is reading it (audited), up to its newest message;
+                // the messages are then listed once, with the receipts that reading moved.
+                crate::threads::open_for_reading(&self.0, &actor, id).await?;
                 let thread = crate::threads::for_feed(&self.0, &actor, id).await?;
                 let messages = crate::threads::list_messages_quietly(&self.0, &actor, id).await?;
                 Ok(ThreadPage { thread, messages })

@@ -828,6 +828,23 @@ pub async fn list_messages(
     list_messages_quietly(state, actor, thread_id).await
 }
 
+/// A person opens the thread: an audited read that moves their read marker to the newest
+/// message, without building the message views (the page builds them once afterwards).
+pub async fn open_for_reading(state: &AppState, actor: &Actor, thread_id: Uuid) -> ApiResult<()> {
+    actor.scope(&state.db).thread(thread_id).await?;
+    audit_read(state, actor, thread_id).await?;
+    let newest = message::Entity::find()
+        .filter(message::Column::ThreadId.eq(thread_id))
+        .order_by_desc(message::Column::CreatedAt)
+        .order_by_desc(message::Column::Id)
+        .one(&state.db)
+        .await?;
+    if let Some(newest) = newest {
+        mark_read(state, actor, thread_id, newest.id).await?;
+    }
+    Ok(())
+}
+
 /// The messages without an audit entry: for the page that has just read them once and
 /// shows the read receipts its own reading changed.
 pub async fn list_messages_quietly(
