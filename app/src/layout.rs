@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 
 use crate::domain::Me;
 use crate::i18n::{t, Key, Lang};
+use crate::sync::{use_sync_store, SyncStatus};
 use crate::{tr, use_lang};
 
 #[component]
@@ -15,6 +16,7 @@ pub fn Layout(
     #[prop(into, default = None)] current: Option<String>,
     children: Children,
 ) -> impl IntoView {
+    let store = use_sync_store();
     let current_platform = current
         .as_deref()
         .and_then(|slug| me.platform(slug))
@@ -67,7 +69,22 @@ pub fn Layout(
                         <a href=home_href>{tr(Key::Home)}</a>
                     </li>
                     <li>
-                        <a href="/threads">{tr(Key::Threads)}</a>
+                        <a href="/threads">
+                            {tr(Key::Threads)}
+                            {move || {
+                                let unread = store.records.with(|r| r.unread_total());
+                                (store.ready.get() && unread > 0)
+                                    .then(|| {
+                                        view! {
+                                            " "
+                                            <span class="badge unread">
+                                                {unread}
+                                                <span class="visually-hidden">{tr(Key::UnreadInNav)}</span>
+                                            </span>
+                                        }
+                                    })
+                            }}
+                        </a>
                     </li>
                     {invitations_href
                         .filter(|_| can_invite)
@@ -99,6 +116,7 @@ pub fn Layout(
         </header>
         {switcher}
         <main id="main" tabindex="-1">
+            <SyncStatus/>
             {children()}
         </main>
     }

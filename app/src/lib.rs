@@ -13,6 +13,7 @@ pub mod layout_support {
     pub use crate::layout::encode_component;
 }
 mod pages;
+pub mod sync;
 mod threads_pages;
 
 use leptos::prelude::*;
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(LangSignal(lang));
     provide_context(MeResource(Resource::new(|| (), |_| fetch_me())));
+    sync::provide_sync_store();
 
     view! {
         <Title text=move || t(lang.get(), Key::AppName)/>

@@ -200,6 +200,7 @@ where
     F: Fn(Me, T) -> AnyView + Clone + Send + Sync + 'static,
 {
     let me = me_resource();
+    let store = crate::sync::use_sync_store();
     view! {
         <Suspense fallback=|| view! { <p>{tr(Key::Loading)}</p> }>
             {move || {
@@ -208,10 +209,12 @@ where
                 Suspend::new(async move {
                     match (me.await, data.await) {
                         (Ok(Some(me)), Ok(data)) => {
+                            store.start(&me);
                             let shown = content(me.clone(), data);
                             view! { <Layout me current=current>{shown}</Layout> }.into_any()
                         }
                         (Ok(Some(me)), Err(error)) => {
+                            store.start(&me);
                             view! {
                                 <Layout me current=current>
                                     <ErrorView error/>

@@ -1,7 +1,8 @@
 //! Liaison-thread pages: the list (search, state filter, a form to start a thread) and a
 //! thread (messages with 既読 n/m, a composer). Both render completely on the server and
-//! post plain forms; after hydration they listen to the event stream and refetch when
-//! something they may see changes, so new messages appear without a reload.
+//! post plain forms. After hydration they render from the local store the sync engine
+//! keeps (so changes appear live), and a message is written through the outbox: shown at
+//! once as pending, kept on the device while offline, sent exactly once.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
@@ -9,9 +10,10 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use crate::api::{fetch_thread_page, fetch_threads_page};
-use crate::domain::{LiaisonThread, Message, ThreadPage, ThreadState, ThreadsPage};
+use crate::domain::{ChangeKind, LiaisonThread, Me, Message, ThreadPage, ThreadState, ThreadsPage};
 use crate::i18n::{t, Key, Lang};
 use crate::pages::{query, signed_in_page, Notice};
+use crate::sync::{use_sync_store, NewWrite};
 use crate::wareki::display_date;
 use crate::{tr, use_lang};
 
@@ -32,26 +34,6 @@ fn japan_time(at: DateTime<Utc>, lang: Lang) -> String {
         display_date(local.date_naive(), lang),
         local.format("%H:%M")
     )
-}
-
-/// After hydration: refetch whenever the event stream says something visible changed.
-fn refetch_on_change(refetch: impl Fn() + 'static) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
-        if let Ok(source) = web_sys::EventSource::new("/api/v1/events") {
-            let callback =
-                Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| refetch());
-            let _ = source
-                .add_event_listener_with_callback("change", callback.as_ref().unchecked_ref());
-            callback.forget();
-            let source = send_wrapper::SendWrapper::new(source);
-            on_cleanup(move || source.close());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = refetch;
 }
 
 #[component]
@@ -78,14 +60,30 @@ fn ThreadsView(page: ThreadsPage, csrf: String) -> impl IntoView {
     let q = query("q");
     let state = query("state");
     let error = query("error");
-    // Only the list follows live changes: the forms keep what the person is typing.
-    let threads = RwSignal::new(page.threads.clone());
-    refetch_on_change(move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(fresh) = fetch_threads_page(q.get_untracked(), state.get_untracked()).await {
-                threads.set(fresh.threads);
-            }
-        });
+    let store = use_sync_store();
+    // The plain list comes from the local store once it has caught up; a search is the
+    // server's to answer, asked again whenever the store changes. The forms are left
+    // alone, so what the person is typing stays.
+    let searched = RwSignal::new(page.threads.clone());
+    let searching = move || !q.get().unwrap_or_default().trim().is_empty();
+    Effect::new(move |first: Option<()>| {
+        store.records.track();
+        if first.is_some() && searching() {
+            leptos::task::spawn_local(async move {
+                let fresh = fetch_threads_page(q.get_untracked(), state.get_untracked()).await;
+                if let Ok(fresh) = fresh {
+                    searched.set(fresh.threads);
+                }
+            });
+        }
+    });
+    let threads = Memo::new(move |_| {
+        if store.ready.get() && !searching() {
+            let state = state.get().and_then(|s| ThreadState::parse(&s));
+            store.records.with(|r| r.threads_in(state))
+        } else {
+            searched.get()
+        }
     });
     let states = [
         ThreadState::Open,
@@ -235,52 +233,99 @@ pub fn ThreadPageView() -> impl IntoView {
     signed_in_page(
         page,
         || None,
-        |me, page| {
-            let csrf = me.csrf_token;
-            view! { <ThreadView page csrf/> }.into_any()
-        },
+        |me, page| view! { <ThreadView page me/> }.into_any(),
     )
 }
 
 #[component]
-fn ThreadView(page: ThreadPage, csrf: String) -> impl IntoView {
+fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
     let lang = use_lang();
     let error = query("error");
-    let thread = page.thread;
-    let state = thread.state;
-    let names = thread
-        .participants
-        .iter()
-        .map(|p| p.name.clone())
-        .collect::<Vec<_>>()
-        .join("、");
-    // Only the messages follow live changes: the composer keeps focus and the draft.
-    let messages = RwSignal::new(page.messages);
-    let thread_id = thread.id;
-    refetch_on_change(move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(fresh) = fetch_thread_page(thread_id).await {
-                messages.set(fresh.messages);
-            }
-        });
+    let store = use_sync_store();
+    let thread_id = page.thread.id;
+    let action = format!("/threads/{thread_id}/messages");
+    let subject = page.thread.subject.clone();
+    // Until the store has caught up, what the server sent; from then on, the store.
+    let server_thread = page.thread;
+    let server_messages = page.messages;
+    let thread = Memo::new(move |_| {
+        if store.ready.get() {
+            store.records.with(|r| r.threads.get(&thread_id).cloned())
+        } else {
+            Some(server_thread.clone())
+        }
     });
-    let action = format!("/threads/{}/messages", thread.id);
+    let messages = Memo::new(move |_| {
+        if store.ready.get() {
+            store.records.with(|r| r.messages_of(thread_id))
+        } else {
+            server_messages.clone()
+        }
+    });
+    let pending = Memo::new(move |_| store.pending_for(thread_id));
+    // What arrives while the page is open has been seen: say so (既読 for the others).
+    Effect::new(move |before: Option<Option<Uuid>>| {
+        let newest = messages.with(|m| m.last().map(|m| m.id));
+        if let (Some(before), Some(newest)) = (before, newest) {
+            if before != Some(newest) && store.ready.get_untracked() {
+                store.mark_read(thread_id, newest);
+            }
+        }
+        newest
+    });
+    let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(textarea) = body_ref.get() else {
+            return;
+        };
+        let body = textarea.value();
+        let queued = store.send(NewWrite {
+            method: "POST",
+            path: format!("/api/v1/threads/{thread_id}/messages"),
+            body: serde_json::json!({ "body": body }),
+            answer_kind: Some(ChangeKind::Message),
+            thread_id: Some(thread_id),
+            summary: body.clone(),
+        });
+        // Without a running engine the form posts as it does without JavaScript.
+        if queued {
+            ev.prevent_default();
+            textarea.set_value("");
+        }
+    };
+    // Read by the pending items, which are rebuilt whenever the outbox changes.
+    let author = StoredValue::new(me.user.display_name.clone());
+    let organisation = StoredValue::new(me.organisation.name.clone());
     view! {
-        <h1>{thread.subject.clone()}</h1>
-        <p class="meta">
-            <span class="badge">{move || t(lang.get(), state_key(state))}</span>
-            " "
-            <span>{tr(Key::Participants)} ": " {names}</span>
-        </p>
-        {thread
-            .resolution_note
-            .clone()
-            .map(|note| view! { <p class="notice">{note}</p> })}
+        <h1>{subject}</h1>
+        {move || {
+            thread
+                .get()
+                .map(|thread| {
+                    let state = thread.state;
+                    let names = thread
+                        .participants
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>()
+                        .join("、");
+                    view! {
+                        <p class="meta">
+                            <span class="badge">{move || t(lang.get(), state_key(state))}</span>
+                            " "
+                            <span>{tr(Key::Participants)} ": " {names}</span>
+                        </p>
+                        {thread.resolution_note.clone().map(|note| view! { <p class="notice">{note}</p> })}
+                    }
+                        .into_any()
+                })
+                .unwrap_or_else(|| view! { <p class="notice error">{tr(Key::ThreadGone)}</p> }.into_any())
+        }}
         <section aria-labelledby="messages-heading" class="panel">
             <h2 id="messages-heading">{tr(Key::MessagesHeading)}</h2>
             <p class="count" role="status">{tr(Key::LiveUpdates)}</p>
             <Show
-                when=move || messages.with(|m| !m.is_empty())
+                when=move || messages.with(|m| !m.is_empty()) || pending.with(|p| !p.is_empty())
                 fallback=|| view! { <p>{tr(Key::NoMessages)}</p> }
             >
                 <ol class="messages">
@@ -291,15 +336,25 @@ fn ThreadView(page: ThreadPage, csrf: String) -> impl IntoView {
                     >
                         <MessageItem message/>
                     </For>
+                    <For each=move || pending.get() key=|e| e.key let:entry>
+                        <li class="message pending">
+                            <div class="meta">
+                                <strong>{author.get_value()}</strong>
+                                " (" {organisation.get_value()} ") · "
+                                <span class="badge">{tr(Key::PendingBadge)}</span>
+                            </div>
+                            <p class="body">{entry.summary}</p>
+                        </li>
+                    </For>
                 </ol>
             </Show>
         </section>
         {move || error.get().map(|_| view! { <Notice key=Key::ThreadInvalidBody error=true/> })}
-        <form method="post" action=action class="stack panel" id="composer">
-            <input type="hidden" name="csrf_token" value=csrf/>
+        <form method="post" action=action class="stack panel" id="composer" on:submit=on_submit>
+            <input type="hidden" name="csrf_token" value=me.csrf_token.clone()/>
             <div class="field">
                 <label for="message-body">{tr(Key::MessageLabel)}</label>
-                <textarea id="message-body" name="body" rows="4" required maxlength="10000"></textarea>
+                <textarea id="message-body" name="body" rows="4" required maxlength="10000" node_ref=body_ref></textarea>
             </div>
             <button type="submit" class="primary">{tr(Key::SendMessage)}</button>
         </form>

@@ -22,8 +22,8 @@ import {
  * specs of the run, or are taken here: `signIn` copes with both).
  */
 
-/** Live updates must arrive within this, as the issue asks. */
-const LIVE_MS = 5_000;
+/** Live updates must arrive within a second, as the sync issue asks. */
+const LIVE_MS = 1_000;
 
 /** A subject nobody else in this run (or a rerun against the same data) uses. */
 function uniqueSubject(what: string) {
@@ -60,18 +60,21 @@ function threadPage(page: Page) {
   };
 }
 
-/** Posts from the composer (a plain form POST that redirects back to the thread, at the
- * new message) and waits until the reloaded page listens to the event stream again. */
+/** Writes from the composer. After hydration the write goes through the outbox: the
+ * message shows at once as pending (送信待ち), the composer empties, and once the server
+ * has it the badge goes — all without a navigation. */
 async function postMessage(page: Page, body: string) {
   const { composer, send } = threadPage(page);
-  const thread = new URL(page.url()).pathname;
+  const at = page.url();
   await composer.fill(body);
   await expect(composer).toHaveValue(body);
-  const live = liveConnection(page);
   await send.click();
-  await page.waitForURL((url) => url.pathname === thread && url.hash.startsWith('#message-'));
-  await live;
-  await expect(threadPage(page).message(body)).toBeVisible();
+  await expect(composer).toHaveValue('');
+  const mine = threadPage(page).message(body);
+  await expect(mine).toHaveCount(1);
+  await expect(mine).not.toContainText('送信待ち');
+  await expect(mine).toContainText(/既読 \d+\/\d+/);
+  expect(page.url(), 'writing a message does not navigate').toBe(at);
 }
 
 /**

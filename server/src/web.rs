@@ -151,7 +151,12 @@ pub async fn sign_out(
         Err(ApiError::Unauthenticated) => {}
         Err(e) => return Err(e),
     }
-    Ok(see_other("/sign-in?notice=signed_out"))
+    let (name, value) = accounts::CLEAR_SITE_DATA;
+    let mut response = see_other("/sign-in?notice=signed_out");
+    response
+        .headers_mut()
+        .insert(name, axum::http::HeaderValue::from_static(value));
+    Ok(response)
 }
 
 pub async fn pledge(

@@ -30,6 +30,10 @@ pub const SESSION_SEEN_AT: &str = "seen_at";
 /// How often activity is written back, extending the idle expiry: not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Sent with every sign-out: the browser drops the local store and the outbox of the
+/// person who signed out (IndexedDB and the rest of the origin's storage), so nothing of
+/// theirs stays on a shared office PC.
+pub const CLEAR_SITE_DATA: (&str, &str) = ("clear-site-data", "\"storage\"");
 
 /// The actor behind this session, if the session is signed in and within its absolute
 /// lifetime; an expired or orphaned session is emptied.

@@ -48,14 +48,15 @@ pub async fn create_session(
 
 /// Sign out.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204, description = "Signed out; `Clear-Site-Data` drops the local store"),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn delete_session(
     State(state): State<AppState>,
     session: Session,
     SignedIn(actor): SignedIn,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<impl axum::response::IntoResponse> {
     super::sign_out(&state, &session, Some(&actor)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(([super::CLEAR_SITE_DATA], StatusCode::NO_CONTENT))
 }
 
 /// The signed-in user, their organisation, platforms and roles, CSRF token and pledge.

@@ -66,8 +66,10 @@ fn change_event(cursor: i64) -> Event {
         .data(format!("{{\"cursor\":{cursor}}}"))
 }
 
-/// Server-Sent Events: `event: change` (id and data: the newest cursor) whenever something
-/// the caller may see changes; heartbeats as comments; `Last-Event-ID` honoured.
+/// Server-Sent Events: `event: ready` at once (a client that does not hear it within a few
+/// seconds is behind a buffering proxy and polls instead), then `event: change` (id and
+/// data: the newest cursor) whenever something the caller may see changes; heartbeats as
+/// comments; `Last-Event-ID` honoured.
 #[utoipa::path(get, path = "/api/v1/events", tag = "sync",
     responses((status = 200, content_type = "text/event-stream", description = "`event: change` with the newest cursor"),
               (status = 401, body = ErrorBody)))]
@@ -97,7 +99,13 @@ pub async fn events(
         };
         std::future::ready(event.map(Ok))
     });
-    let stream = stream::iter(catch_up.map(|c| Ok(change_event(c)))).chain(live);
+    let ready = Event::default().event("ready").data("{}");
+    let stream = stream::iter(
+        std::iter::once(ready)
+            .chain(catch_up.map(change_event))
+            .map(Ok),
+    )
+    .chain(live);
     Ok(Sse::new(stream).keep_alive(
         KeepAlive::new()
             .interval(Duration::from_secs(15))

@@ -579,9 +579,11 @@ async fn unsafe_calls_without_the_csrf_token_are_refused() {
     // With the token, both work.
     let r = user.post("/api/v1/me/pledge", &json!({})).await;
     assert_eq!(r.status(), StatusCode::OK);
+    let r = user.delete("/api/v1/session").await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(
-        user.delete("/api/v1/session").await.status(),
-        StatusCode::NO_CONTENT
+        r.headers().get("clear-site-data").map(|v| v.as_bytes()),
+        Some(&b"\"storage\""[..])
     );
 }
 

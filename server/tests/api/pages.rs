@@ -586,6 +586,11 @@ async fn the_sign_out_form_ends_the_session() {
     )
     .await;
     assert_see_other(&r, "/sign-in?notice=signed_out");
+    // The browser drops the local store and outbox of the person who signed out.
+    assert_eq!(
+        r.headers().get("clear-site-data").map(|v| v.as_bytes()),
+        Some(&b"\"storage\""[..])
+    );
     assert_eq!(
         user.get("/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED

@@ -305,6 +305,8 @@ async fn last_event_id_catches_up_at_once() {
     // Nothing newer than the last event: no catch-up event.
     let mut again = Events::open(&staff, Some(id)).await;
     assert_eq!(again.next_change(Duration::from_millis(800)).await, None);
+    // But every stream says `ready` first: how a client knows no proxy holds it back.
+    assert!(again.seen.starts_with("event: ready\n"), "{:?}", again.seen);
 }
 
 #[tokio::test]
