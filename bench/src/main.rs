@@ -1,0 +1,338 @@
+//! `kakehashi-bench`: a load tool for the sync engine (issue: sync engine; results in
+//! docs/benchmarks.md). Against a running server seeded with the Aomori demo data it
+//! signs in the demo users, holds N event streams spread over them, writes messages to
+//! one thread they all take part in at a steady rate, and reports the time from each
+//! write to its receipt at every stream (p50, p99, max), lost and duplicated deliveries,
+//! the server's memory per idle stream, and how fast a client catches up a long feed.
+//!
+//! `scripts/bench-sync.sh` starts a fresh server on SQLite or PostgreSQL and runs this.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::domain::{LiaisonThread, Me, Message, SyncPage};
+use clap::Parser;
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use tokio::sync::{watch, Barrier};
+use uuid::Uuid;
+
+#[derive(Parser, Debug)]
+#[command(about = "Load tool for Kakehashi's sync engine")]
+struct Args {
+    /// The server, e.g. http://127.0.0.1:3000 (seeded with `kakehashi seed --demo`).
+    #[arg(long)]
+    url: String,
+    /// Event streams to hold open.
+    #[arg(long, default_value_t = 100)]
+    clients: usize,
+    /// Messages to write while the streams listen.
+    #[arg(long, default_value_t = 100)]
+    writes: usize,
+    /// Writes per second.
+    #[arg(long, default_value_t = 10.0)]
+    rate: f64,
+    /// The server's process id, to read its memory per idle stream from /proc.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Afterwards, write this many more changes and time a new client catching up.
+    #[arg(long, default_value_t = 0)]
+    catch_up: usize,
+}
+
+const PASSWORD: &str = "kakehashi-demo";
+/// Demo users who all take part in a thread of the four Aomori platforms.
+const READERS: [&str; 6] = [
+    "coordinator@aomori.example",
+    "shoko-rodo@aomori.example",
+    "kenko-fukushi@aomori.example",
+    "aomori-city@aomori.example",
+    "hachinohe@aomori.example",
+    "hirosaki@aomori.example",
+];
+
+#[derive(Clone)]
+struct Session {
+    client: Client,
+    csrf: String,
+    base: String,
+}
+
+impl Session {
+    async fn sign_in(base: &str, email: &str) -> Session {
+        let client = Client::builder()
+            .cookie_store(true)
+            .pool_idle_timeout(None)
+            .build()
+            .expect("an HTTP client");
+        let response = client
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("the server answers sign-in");
+        assert_eq!(response.status(), StatusCode::OK, "signing in {email}");
+        let me: Me = response.json().await.expect("Me");
+        let session = Session {
+            client,
+            csrf: me.csrf_token,
+            base: base.to_string(),
+        };
+        // Taken once per user; a repeat is harmless.
+        session.post("/api/v1/me/pledge", &json!({})).await;
+        session
+    }
+
+    async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("the server answers a write")
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("the server answers a read")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    /// Pulls the whole feed after `since`; returns the changes' (kind, id, cursor) and
+    /// the final cursor.
+    async fn pull_all(&self, mut since: i64) -> (Vec<(String, Uuid, i64)>, i64) {
+        let mut seen = Vec::new();
+        loop {
+            let page: SyncPage = self
+                .get(&format!("/api/v1/sync?since={since}&limit=500"))
+                .await;
+            for c in &page.changes {
+                seen.push((c.kind.as_str().to_string(), c.id, c.cursor));
+            }
+            since = page.cursor;
+            if !page.has_more {
+                return (seen, since);
+            }
+        }
+    }
+}
+
+/// Holds one event stream; returns each `change` event's cursor with its arrival time.
+async fn listen(
+    session: Session,
+    opened: Arc<Barrier>,
+    mut stop: watch::Receiver<bool>,
+) -> Vec<(i64, Instant)> {
+    let mut response = session
+        .client
+        .get(format!("{}/api/v1/events", session.base))
+        .send()
+        .await
+        .expect("the server answers the event stream");
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut text = String::new();
+    let mut received = Vec::new();
+    let mut ready = false;
+    loop {
+        tokio::select! {
+            chunk = response.chunk() => {
+                let Ok(Some(chunk)) = chunk else { break };
+                let at = Instant::now();
+                text.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = text.find("\n\n") {
+                    let event: String = text.drain(..end + 2).collect();
+                    if event.starts_with("event: ready") && !ready {
+                        ready = true;
+                        opened.wait().await;
+                    } else if event.starts_with("event: change") {
+                        if let Some(cursor) = event
+                            .lines()
+                            .find_map(|l| l.strip_prefix("id: "))
+                            .and_then(|v| v.trim().parse().ok())
+                        {
+                            received.push((cursor, at));
+                        }
+                    }
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
+    received
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let base = args.url.trim_end_matches('/').to_string();
+
+    let mut sessions = Vec::new();
+    for email in READERS {
+        sessions.push(Session::sign_in(&base, email).await);
+    }
+    let writer = sessions[0].clone();
+    let platforms: Vec<serde_json::Value> = writer.get("/api/v1/platforms").await;
+    let platform_ids: Vec<&str> = platforms.iter().filter_map(|p| p["id"].as_str()).collect();
+    let response = writer
+        .post(
+            "/api/v1/threads",
+            &json!({ "subject": "負荷試験 同期エンジン", "platform_ids": platform_ids }),
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "creating the thread"
+    );
+    let thread: LiaisonThread = response.json().await.expect("the thread");
+    let (_, start_cursor) = writer.pull_all(0).await;
+
+    let before = args.server_pid.and_then(rss_kib);
+    let opened = Arc::new(Barrier::new(args.clients + 1));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut listeners = Vec::with_capacity(args.clients);
+    let connecting = Instant::now();
+    for i in 0..args.clients {
+        let session = sessions[i % sessions.len()].clone();
+        listeners.push(tokio::spawn(listen(
+            session,
+            opened.clone(),
+            stop_rx.clone(),
+        )));
+    }
+    opened.wait().await;
+    println!(
+        "{} streams open in {:.1} s",
+        args.clients,
+        connecting.elapsed().as_secs_f64()
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    if let (Some(pid), Some(before)) = (args.server_pid, before) {
+        if let Some(after) = rss_kib(pid) {
+            println!(
+                "server memory: {} KiB before, {} KiB with the streams idle: {:.1} KiB per stream",
+                before,
+                after,
+                after.saturating_sub(before) as f64 / args.clients as f64
+            );
+        }
+    }
+
+    // Steady writes; each remembers when it was sent.
+    let mut sent: Vec<(Uuid, Instant)> = Vec::with_capacity(args.writes);
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let path = format!("/api/v1/threads/{}/messages", thread.id);
+    for i in 0..args.writes {
+        ticker.tick().await;
+        let at = Instant::now();
+        let response = writer
+            .post(
+                &path,
+                &json!({ "body": format!("負荷試験のメッセージ {i}") }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "write {i}");
+        let message: Message = response.json().await.expect("the message");
+        sent.push((message.id, at));
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let _ = stop_tx.send(true);
+    let mut received = Vec::with_capacity(args.clients);
+    for listener in listeners {
+        received.push(listener.await.expect("a listener"));
+    }
+
+    // Each write's cursor, from the feed.
+    let (changes, _) = writer.pull_all(start_cursor).await;
+    let cursor_of: HashMap<Uuid, i64> = changes
+        .iter()
+        .filter(|(kind, _, _)| kind == "message")
+        .map(|(_, id, cursor)| (*id, *cursor))
+        .collect();
+    let mut latencies = Vec::with_capacity(args.writes * args.clients);
+    let mut lost = 0usize;
+    let mut duplicated = 0usize;
+    for events in &received {
+        let mut cursors: Vec<i64> = events.iter().map(|(c, _)| *c).collect();
+        let all = cursors.len();
+        cursors.dedup();
+        duplicated += all - cursors.len();
+        for (id, at) in &sent {
+            let Some(cursor) = cursor_of.get(id) else {
+                lost += 1;
+                continue;
+            };
+            match events.iter().find(|(c, _)| c >= cursor) {
+                Some((_, got)) => latencies.push(got.duration_since(*at).as_secs_f64() * 1000.0),
+                None => lost += 1,
+            }
+        }
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "{} clients, {} writes at {}/s: delivery p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} deliveries, {} lost, {} duplicated",
+        args.clients,
+        args.writes,
+        args.rate,
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 99.0),
+        latencies.last().copied().unwrap_or(f64::NAN),
+        latencies.len(),
+        lost,
+        duplicated
+    );
+
+    if args.catch_up > 0 {
+        let writing = Instant::now();
+        for i in 0..args.catch_up {
+            let response = writer
+                .post(
+                    &path,
+                    &json!({ "body": format!("追いつき用のメッセージ {i}") }),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+        println!(
+            "wrote {} changes in {:.1} s ({:.0} writes/s, one at a time)",
+            args.catch_up,
+            writing.elapsed().as_secs_f64(),
+            args.catch_up as f64 / writing.elapsed().as_secs_f64()
+        );
+        let reader = Session::sign_in(&base, READERS[3]).await;
+        let pulling = Instant::now();
+        let (all, _) = reader.pull_all(0).await;
+        let took = pulling.elapsed().as_secs_f64();
+        println!(
+            "catch-up from 0: {} changes in {:.2} s ({:.0} changes/s, pages of 500)",
+            all.len(),
+            took,
+            all.len() as f64 / took
+        );
+    }
+}

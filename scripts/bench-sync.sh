@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The sync engine's load benchmark (docs/benchmarks.md): for each database and each N, a
+# fresh demo server, N event streams, steady writes, delivery latency p50/p99, lost and
+# duplicated deliveries, memory per idle stream; then a client catching up a long feed.
+#   scripts/bench-sync.sh                    SQLite and PostgreSQL, N = 100 1000 5000
+#   DBS=sqlite NS="100 1000" scripts/bench-sync.sh
+# PostgreSQL: PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test) must be able
+# to create a database; the run uses a database of its own, dropped afterwards.
+set -euo pipefail
+DBS="${DBS:-sqlite postgres}"
+NS="${NS:-100 1000 5000}"
+WRITES="${WRITES:-100}"
+RATE="${RATE:-10}"
+CATCH_UP="${CATCH_UP:-10000}"
+PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}"
+# 5,000 streams are 5,000 sockets at each end.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+cargo build --release -p server -p kakehashi-bench
+bin=target/release/kakehashi
+bench=target/release/kakehashi-bench
+
+run() { # database, clients, extra bench arguments...
+  local db=$1 n=$2; shift 2
+  local tmp; tmp=$(mktemp -d)
+  local env=(KAKEHASHI_DATA_DIR="$tmp" RUST_LOG=warn)
+  if [ "$db" = postgres ]; then
+    local name="kakehashi_bench_$$"
+    psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+    env+=(DATABASE_URL="${PG_ADMIN_URL%/*}/$name")
+  fi
+  env "${env[@]}" "$bin" seed --demo >/dev/null
+  env "${env[@]}" KAKEHASHI_ADDR=127.0.0.1:0 "$bin" serve >"$tmp/out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q 'listening on' "$tmp/out" && break; sleep 0.1; done
+  local base; base=$(grep -o 'http://[0-9.:]*' "$tmp/out" | head -1)
+  echo "== $db, $n clients"
+  "$bench" --url "$base" --clients "$n" --writes "$WRITES" --rate "$RATE" --server-pid "$pid" "$@" || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  if [ "$db" = postgres ]; then
+    psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $name" >/dev/null
+  fi
+  rm -rf "$tmp"
+}
+
+for db in $DBS; do
+  for n in $NS; do run "$db" "$n"; done
+  run "$db" 10 --writes 10 --catch-up "$CATCH_UP"
+done
