@@ -16,7 +16,9 @@ PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}"
 # 5,000 streams are 5,000 sockets at each end.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-cargo build --release -p server -p kakehashi-bench
+# The server as `make build` builds it (the same binary `make run` serves).
+[ -x target/release/kakehashi ] || make build
+cargo build --release -p kakehashi-bench
 bin=target/release/kakehashi
 bench=target/release/kakehashi-bench
 
@@ -45,5 +47,5 @@ run() { # database, clients, extra bench arguments...
 
 for db in $DBS; do
   for n in $NS; do run "$db" "$n"; done
-  run "$db" 10 --writes 10 --catch-up "$CATCH_UP"
+  if [ "$CATCH_UP" -gt 0 ]; then WRITES=10 run "$db" 10 --catch-up "$CATCH_UP"; fi
 done

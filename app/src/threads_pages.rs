@@ -262,7 +262,7 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
             server_messages.clone()
         }
     });
-    let pending = Memo::new(move |_| store.pending_for(thread_id));
+    let pending = Memo::new(move |_| store.pending_messages(thread_id));
     // What arrives while the page is open has been seen: say so (既読 for the others).
     Effect::new(move |before: Option<Option<Uuid>>| {
         let newest = messages.with(|m| m.last().map(|m| m.id));
@@ -294,6 +294,40 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
         }
     };
     // Read by the pending items, which are rebuilt whenever the outbox changes.
+    // Resolving and reopening go through the outbox too; without JavaScript, a form post.
+    let note_ref = NodeRef::<leptos::html::Textarea>::new();
+    let change_state = move |ev: leptos::ev::SubmitEvent, next: ThreadState| {
+        let note = (next == ThreadState::Resolved)
+            .then(|| note_ref.get().map(|n| n.value()))
+            .flatten();
+        let mut body = serde_json::json!({ "state": next.as_str() });
+        if let Some(note) = &note {
+            body["resolution_note"] = serde_json::json!(note);
+        }
+        let label = t(
+            lang.get_untracked(),
+            match next {
+                ThreadState::Resolved => Key::ResolveThread,
+                _ => Key::ReopenThread,
+            },
+        );
+        let queued = store.send(NewWrite {
+            method: "PATCH",
+            path: format!("/api/v1/threads/{thread_id}"),
+            body,
+            answer_kind: Some(ChangeKind::Thread),
+            thread_id: Some(thread_id),
+            summary: match &note {
+                Some(note) => format!("{label}: {note}"),
+                None => label.to_string(),
+            },
+        });
+        if queued {
+            ev.prevent_default();
+        }
+    };
+    let state_action = format!("/threads/{thread_id}/state");
+    let csrf = me.csrf_token.clone();
     let author = StoredValue::new(me.user.display_name.clone());
     let organisation = StoredValue::new(me.organisation.name.clone());
     view! {
@@ -349,7 +383,14 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
                 </ol>
             </Show>
         </section>
-        {move || error.get().map(|_| view! { <Notice key=Key::ThreadInvalidBody error=true/> })}
+        {move || {
+            error
+                .get()
+                .map(|code| {
+                    let key = crate::sync::refusal_key(&code).unwrap_or(Key::ThreadInvalidBody);
+                    view! { <Notice key error=true/> }
+                })
+        }}
         <form method="post" action=action class="stack panel" id="composer" on:submit=on_submit>
             <input type="hidden" name="csrf_token" value=me.csrf_token.clone()/>
             <div class="field">
@@ -358,6 +399,56 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
             </div>
             <button type="submit" class="primary">{tr(Key::SendMessage)}</button>
         </form>
+        <section aria-labelledby="state-heading" class="panel">
+            <h2 id="state-heading">{tr(Key::ThreadStateHeading)}</h2>
+            {move || {
+                let action = state_action.clone();
+                let csrf = csrf.clone();
+                match thread.get().map(|t| t.state) {
+                    Some(ThreadState::Resolved) => {
+                        view! {
+                            <form
+                                method="post"
+                                action=action
+                                on:submit=move |ev| change_state(ev, ThreadState::Reopened)
+                            >
+                                <input type="hidden" name="csrf_token" value=csrf/>
+                                <input type="hidden" name="state" value="reopened"/>
+                                <button type="submit">{tr(Key::ReopenThread)}</button>
+                            </form>
+                        }
+                            .into_any()
+                    }
+                    Some(_) => {
+                        view! {
+                            <form
+                                method="post"
+                                action=action
+                                class="stack"
+                                on:submit=move |ev| change_state(ev, ThreadState::Resolved)
+                            >
+                                <input type="hidden" name="csrf_token" value=csrf/>
+                                <input type="hidden" name="state" value="resolved"/>
+                                <div class="field">
+                                    <label for="resolution-note">{tr(Key::ResolutionNote)}</label>
+                                    <textarea
+                                        id="resolution-note"
+                                        name="resolution_note"
+                                        rows="3"
+                                        required
+                                        maxlength="2000"
+                                        node_ref=note_ref
+                                    ></textarea>
+                                </div>
+                                <button type="submit">{tr(Key::ResolveThread)}</button>
+                            </form>
+                        }
+                            .into_any()
+                    }
+                    None => ().into_any(),
+                }
+            }}
+        </section>
     }
 }
 

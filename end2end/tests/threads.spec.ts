@@ -203,6 +203,24 @@ test('a thread between the coordinator and Aomori City updates live; Hachinohe c
       await noReload('the coordinator, receiving Aomori City’s answer');
     });
 
+    await test.step('Aomori City resolves the thread with a note; the coordinator sees it live', async () => {
+      const noReload = await watchForReloads(coordinator);
+      const status = main(city.page).getByRole('region', { name: '対応状況' });
+      const note = `市民センター2階で確定しました (${Date.now()})`;
+      await status.getByLabel('解決内容のメモ').fill(note);
+      await status.getByRole('button', { name: '解決済みにする' }).click();
+      await expect(main(city.page).getByText(note)).toBeVisible();
+      await expect(status.getByRole('button', { name: '再開する' })).toBeVisible();
+
+      await expect(main(coordinator).getByText(note)).toBeVisible({ timeout: LIVE_MS });
+      await expect(main(coordinator).locator('p.meta .badge').first()).toHaveText('解決済み');
+      const reopen = main(coordinator).getByRole('region', { name: '対応状況' }).getByRole('button', { name: '再開する' });
+      await expect(reopen).toBeVisible();
+      await reopen.click();
+      await expect(main(city.page).locator('p.meta .badge').first()).toHaveText('再開', { timeout: LIVE_MS });
+      await noReload('the coordinator, seeing the thread resolved and reopening it');
+    });
+
     await test.step('Hachinohe, signed in meanwhile, does not find the thread', async () => {
       const page = hachinohe.page;
       await page.goto('/threads');

@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         .route("/invitations/{token}", post(web::accept_invitation))
         .route("/threads", post(web::create_thread))
         .route("/threads/{id}/messages", post(web::post_message))
+        .route("/threads/{id}/state", post(web::change_thread_state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::page_gate,

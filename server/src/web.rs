@@ -351,3 +351,31 @@ pub async fn post_message(
         Err(e) => Err(e),
     }
 }
+
+/// Resolve or reopen a thread from its page (the resolution note comes with resolving).
+pub async fn change_thread_state(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let Some(next) = field(&pairs, "state").and_then(app::domain::ThreadState::parse) else {
+        return Ok(see_other(&format!("/threads/{id}?error=invalid_state")));
+    };
+    let patch = app::domain::ThreadPatch {
+        state: Some(next),
+        resolution_note: field(&pairs, "resolution_note").map(str::to_string),
+        ..Default::default()
+    };
+    match crate::threads::patch(&state, &actor, id, patch).await {
+        Ok(_) => Ok(see_other(&format!("/threads/{id}"))),
+        Err(ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. }) => {
+            Ok(see_other(&format!("/threads/{id}?error={code}")))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::domain::{ChangeKind, Me};
 pub use records::{record_key, OutboxEntry, Outcome, Records, Refusal, Write};
-pub use status::SyncStatus;
+pub use status::{refusal_key, SyncStatus};
 
 /// How the client hears about changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,11 +92,13 @@ impl SyncStore {
         let _ = (thread_id, message_id);
     }
 
-    /// The writes still waiting for a thread, oldest first.
-    pub fn pending_for(&self, thread_id: Uuid) -> Vec<OutboxEntry> {
+    /// The messages still waiting to be sent to a thread, oldest first.
+    pub fn pending_messages(&self, thread_id: Uuid) -> Vec<OutboxEntry> {
         self.outbox.with(|o| {
             o.iter()
-                .filter(|e| e.thread_id == Some(thread_id))
+                .filter(|e| {
+                    e.thread_id == Some(thread_id) && e.answer_kind == Some(ChangeKind::Message)
+                })
                 .cloned()
                 .collect()
         })

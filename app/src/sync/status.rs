@@ -8,11 +8,13 @@ use crate::i18n::{t, Key};
 use crate::{tr, use_lang};
 
 /// The server's reason in the person's language where the catalogue knows the code.
-fn refusal_key(code: &str) -> Option<Key> {
+pub fn refusal_key(code: &str) -> Option<Key> {
     match code {
         "invalid_body" => Some(Key::ThreadInvalidBody),
         "invalid_subject" => Some(Key::ThreadInvalidSubject),
         "invalid_platform" => Some(Key::ThreadInvalidPlatforms),
+        "resolution_note_required" => Some(Key::ResolutionNoteRequired),
+        "invalid_transition" => Some(Key::InvalidTransition),
         "not_found" => Some(Key::ErrorNotFound),
         "forbidden" => Some(Key::ErrorForbidden),
         _ => None,

@@ -18,23 +18,50 @@ use super::{Audience, NOTIFY_CHANNEL};
 use crate::entities::{change_audience, change_log};
 use crate::policy::Actor;
 
-/// One committed change, as the event streams need it: its cursor and who it is for.
+/// The changes one tailer round found, in cursor order, each with who it is for. One
+/// poke per round rather than per change: a write that touches a thread and a message
+/// costs every stream one event, not two.
 #[derive(Debug, Clone)]
 pub struct Poke {
-    pub cursor: i64,
-    pub audience: Arc<Audience>,
+    pub changes: Arc<Vec<(i64, Audience)>>,
 }
 
 impl Poke {
-    pub fn is_for(&self, actor: &Actor) -> bool {
-        let a = &self.audience;
-        a.users.contains(&actor.user.id)
-            || a.organisations.contains(&actor.organisation.id)
-            || a.networks.iter().any(|n| actor.network_roots.contains(n))
-            || {
-                let working = actor.working_platforms();
-                a.platforms.iter().any(|p| working.contains(p))
-            }
+    /// The newest change of this round the viewer may see, if any.
+    pub fn newest_for(&self, viewer: &Viewer) -> Option<i64> {
+        self.changes
+            .iter()
+            .rev()
+            .find(|(_, audience)| viewer.sees(audience))
+            .map(|(cursor, _)| *cursor)
+    }
+}
+
+/// What an event stream needs of its actor to match audiences, worked out once when the
+/// stream opens rather than for every poke on every stream.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    user: Uuid,
+    organisation: Uuid,
+    networks: Vec<Uuid>,
+    platforms: Vec<Uuid>,
+}
+
+impl Viewer {
+    pub fn of(actor: &Actor) -> Viewer {
+        Viewer {
+            user: actor.user.id,
+            organisation: actor.organisation.id,
+            networks: actor.network_roots.iter().copied().collect(),
+            platforms: actor.working_platforms(),
+        }
+    }
+
+    fn sees(&self, a: &Audience) -> bool {
+        a.users.contains(&self.user)
+            || a.organisations.contains(&self.organisation)
+            || a.networks.iter().any(|n| self.networks.contains(n))
+            || a.platforms.iter().any(|p| self.platforms.contains(p))
     }
 }
 
@@ -156,14 +183,19 @@ impl ChangeHub {
                 push(&mut a.organisations, party.organisation_id);
                 push(&mut a.users, party.user_id);
             }
-            for row in rows {
-                let audience = Arc::new(audiences.remove(&row.cursor).unwrap_or_default());
-                // No subscribers is not an error: nobody is watching right now.
-                let _ = self.sender.send(Poke {
-                    cursor: row.cursor,
-                    audience,
-                });
-            }
+            let changes = rows
+                .iter()
+                .map(|row| {
+                    (
+                        row.cursor,
+                        audiences.remove(&row.cursor).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            // No subscribers is not an error: nobody is watching right now.
+            let _ = self.sender.send(Poke {
+                changes: Arc::new(changes),
+            });
             last = newest;
         }
     }
@@ -172,5 +204,43 @@ impl ChangeHub {
 fn push(list: &mut Vec<Uuid>, id: Option<Uuid>) {
     if let Some(id) = id {
         list.push(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_costs_a_viewer_one_event_at_the_newest_change_it_may_see() {
+        let (mine, other, me, org) = (
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        );
+        let viewer = Viewer {
+            user: me,
+            organisation: org,
+            networks: vec![],
+            platforms: vec![mine],
+        };
+        let on = |platforms: Vec<Uuid>, users: Vec<Uuid>| Audience {
+            platforms,
+            users,
+            ..Default::default()
+        };
+        let poke = Poke {
+            changes: Arc::new(vec![
+                (10, on(vec![mine], vec![])),
+                (11, on(vec![], vec![me])),
+                (12, on(vec![other], vec![])),
+            ]),
+        };
+        assert_eq!(poke.newest_for(&viewer), Some(11));
+        let elsewhere = Poke {
+            changes: Arc::new(vec![(13, on(vec![other], vec![]))]),
+        };
+        assert_eq!(elsewhere.newest_for(&viewer), None);
     }
 }

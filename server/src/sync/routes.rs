@@ -16,6 +16,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use app::domain::{ErrorBody, SyncPage};
 
 use super::feed;
+use super::hub::Viewer;
 use crate::accounts::Authorized;
 use crate::http::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -88,10 +89,10 @@ pub async fn events(
         Some(since) => feed::newest_visible(&state, &actor, since).await?,
         None => None,
     };
+    let viewer = Viewer::of(&actor);
     let live = BroadcastStream::new(receiver).filter_map(move |poke| {
         let event = match poke {
-            Ok(poke) if poke.is_for(&actor) => Some(change_event(poke.cursor)),
-            Ok(_) => None,
+            Ok(poke) => poke.newest_for(&viewer).map(change_event),
             // Too slow to keep up: a poke without a cursor makes the client pull anyway.
             Err(BroadcastStreamRecvError::Lagged(_)) => {
                 Some(Event::default().event("change").data("{}"))

@@ -141,3 +141,88 @@ async fn thread_forms_need_the_csrf_token_and_report_bad_input() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).contains("error=invalid_body"));
 }
+
+#[tokio::test]
+async fn the_state_form_resolves_with_a_note_and_reopens() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in("coordinator@aomori.example").await;
+    let city = app.sign_in("aomori-city@aomori.example").await;
+    let outsider = app.sign_in("hachinohe@aomori.example").await;
+    let aomori = app.platform_id("aomori").await;
+    let aomori_city = app.platform_id("aomori-city").await;
+    let thread: serde_json::Value = coordinator
+        .post(
+            "/api/v1/threads",
+            &json!({"subject": "会場の確保", "platform_ids": [aomori, aomori_city]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = thread["id"].as_str().unwrap().to_string();
+    let path = format!("/threads/{id}/state");
+    let post = |user: &User, fields: Vec<(&'static str, String)>| {
+        let request = user.client.post(app.url(&path)).form(&fields);
+        async move { request.send().await.unwrap() }
+    };
+
+    // The page offers it.
+    let (_, page) = html(&city, &format!("/threads/{id}")).await;
+    assert!(page.contains("対応状況") && page.contains("解決済みにする"));
+
+    // Without the token, nothing; without a note, the reason.
+    let r = post(&city, vec![("state", "resolved".into())]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(
+        &city,
+        vec![
+            ("csrf_token", city.csrf.clone()),
+            ("state", "resolved".into()),
+        ],
+    )
+    .await;
+    assert_see_other(&r, &format!("/threads/{id}?error=resolution_note_required"));
+    let (_, page) = html(&city, &location(&r)).await;
+    assert!(page.contains("解決内容を入力してください。"));
+
+    // A participant resolves with a note; everyone taking part sees it.
+    let fields = vec![
+        ("csrf_token", city.csrf.clone()),
+        ("state", "resolved".into()),
+        ("resolution_note", "市民センターで確保済み".into()),
+    ];
+    let r = post(&city, fields.clone()).await;
+    assert_see_other(&r, &format!("/threads/{id}"));
+    let seen = coordinator.get_json(&format!("/api/v1/threads/{id}")).await;
+    assert_eq!(seen["state"], "resolved");
+    assert_eq!(seen["resolution_note"], "市民センターで確保済み");
+    let (_, page) = html(&coordinator, &format!("/threads/{id}")).await;
+    assert!(page.contains("市民センターで確保済み") && page.contains("再開する"));
+
+    // Resolving twice does not fit the state.
+    let r = post(&city, fields).await;
+    assert_see_other(&r, &format!("/threads/{id}?error=invalid_transition"));
+
+    // Someone not taking part gets nothing.
+    let r = post(
+        &outsider,
+        vec![
+            ("csrf_token", outsider.csrf.clone()),
+            ("state", "reopened".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let r = post(
+        &coordinator,
+        vec![
+            ("csrf_token", coordinator.csrf.clone()),
+            ("state", "reopened".into()),
+        ],
+    )
+    .await;
+    assert_see_other(&r, &format!("/threads/{id}"));
+    let seen = city.get_json(&format!("/api/v1/threads/{id}")).await;
+    assert_eq!(seen["state"], "reopened");
+}
