@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import {
   test,
   expect,
@@ -8,6 +8,9 @@ import {
   signIn,
   liveConnection,
   main,
+  uniqueSubject,
+  person,
+  openLive,
 } from './support';
 
 /**
@@ -26,18 +29,6 @@ import {
 
 const LIVE_MS = 1_000;
 
-function uniqueSubject(what: string) {
-  return `${what} ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-}
-
-async function person(browser: Browser, baseURL: string | undefined, email: string, errors: string[]) {
-  const context = await browser.newContext({ baseURL, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(`${email}: ${error.name}: ${error.message}`));
-  await signIn(page, email);
-  return { context, page };
-}
-
 function messages(page: Page) {
   return main(page).getByRole('region', { name: 'メッセージ', exact: true });
 }
@@ -48,14 +39,6 @@ function message(page: Page, body: string) {
 
 function composer(page: Page) {
   return main(page).getByRole('textbox', { name: 'メッセージ', exact: true });
-}
-
-/** Opens a page and waits until its sync engine has caught up and listens. */
-async function openLive(page: Page, url: string) {
-  const live = liveConnection(page);
-  const response = await page.goto(url);
-  expect(response?.status(), `GET ${url}`).toBe(200);
-  await live;
 }
 
 async function write(page: Page, body: string) {

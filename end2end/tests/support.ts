@@ -1,4 +1,4 @@
-import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /**
@@ -192,4 +192,27 @@ export function liveConnection(page: Page, timeout = 30_000): Promise<unknown> {
     (response) => new URL(response.url()).pathname === '/api/v1/events' && response.status() === 200,
     { timeout },
   );
+}
+
+/** A subject nobody else in this run (or a rerun against the same data) uses. */
+export function uniqueSubject(what: string) {
+  return `${what} ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+}
+
+/** A second signed-in person: their own context (cookies), Japanese, Tokyo time, and
+ * uncaught page errors (a wasm panic) collected for the end of the test. */
+export async function person(browser: Browser, baseURL: string | undefined, email: string, errors: string[]) {
+  const context = await browser.newContext({ baseURL, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${email}: ${error.name}: ${error.message}\n${error.stack ?? ''}`));
+  await signIn(page, email);
+  return { context, page };
+}
+
+/** Opens a page and waits until it has hydrated, caught up and listens to the event stream. */
+export async function openLive(page: Page, url: string) {
+  const live = liveConnection(page);
+  const response = await page.goto(url);
+  expect(response?.status(), `GET ${url}`).toBe(200);
+  await live;
 }

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import {
   test,
   expect,
@@ -10,6 +10,9 @@ import {
   expectNoSeriousA11yViolations,
   scrollWidth,
   main,
+  uniqueSubject,
+  person,
+  openLive,
 } from './support';
 
 /**
@@ -24,29 +27,6 @@ import {
 
 /** Live updates must arrive within a second, as the sync issue asks. */
 const LIVE_MS = 1_000;
-
-/** A subject nobody else in this run (or a rerun against the same data) uses. */
-function uniqueSubject(what: string) {
-  return `${what} ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-}
-
-/** A second signed-in person: their own context (cookies), Japanese, Tokyo time, and
- * uncaught page errors (a wasm panic) collected for the end of the test. */
-async function person(browser: Browser, baseURL: string | undefined, email: string, errors: string[]) {
-  const context = await browser.newContext({ baseURL, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(`${email}: ${error.name}: ${error.message}\n${error.stack ?? ''}`));
-  await signIn(page, email);
-  return { context, page };
-}
-
-/** Opens a live page and waits until it has hydrated and listens to the event stream. */
-async function openLive(page: Page, url: string) {
-  const live = liveConnection(page);
-  const response = await page.goto(url);
-  expect(response?.status(), `GET ${url}`).toBe(200);
-  await live;
-}
 
 /** The thread page's parts. */
 function threadPage(page: Page) {
