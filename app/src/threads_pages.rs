@@ -25,6 +25,16 @@ fn state_key(state: ThreadState) -> Key {
     }
 }
 
+/// The participants' names as a Japanese list (読点-separated).
+fn participant_names(thread: &LiaisonThread) -> String {
+    thread
+        .participants
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// Japan has one offset all year (no summer time), so the client needs no tz database.
 fn japan_time(at: DateTime<Utc>, lang: Lang) -> String {
     let jst = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
@@ -188,12 +198,7 @@ fn ThreadRow(thread: LiaisonThread) -> impl IntoView {
     let state = thread.state;
     let unread = thread.unread;
     let at = thread.last_message_at.unwrap_or(thread.created_at);
-    let names = thread
-        .participants
-        .iter()
-        .map(|p| p.name.clone())
-        .collect::<Vec<_>>()
-        .join("、");
+    let names = participant_names(&thread);
     view! {
         <li>
             <a href=href class="thread-subject">{thread.subject.clone()}</a>
@@ -337,12 +342,7 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
                 .get()
                 .map(|thread| {
                     let state = thread.state;
-                    let names = thread
-                        .participants
-                        .iter()
-                        .map(|p| p.name.clone())
-                        .collect::<Vec<_>>()
-                        .join("、");
+                    let names = participant_names(&thread);
                     view! {
                         <p class="meta">
                             <span class="badge">{move || t(lang.get(), state_key(state))}</span>

@@ -51,9 +51,15 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let Some(user_id) = user_id else {
         return next.run(request).await;
     };
-    match keyed(&state, request, next, user_id, key).await {
-        Ok(response) => response,
-        Err(e) => e.into_response(),
+    // Once a key is claimed the write must run to the end and store its answer, even if
+    // the client goes away meanwhile (a dropped connection, a browser going offline):
+    // otherwise the key stays "in progress" and every retry of that write gets 409. So
+    // the keyed call runs in its own task, which a disconnect does not cancel.
+    let task = tokio::spawn(async move { keyed(&state, request, next, user_id, key).await });
+    match task.await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => e.into_response(),
+        Err(e) => ApiError::Internal(format!("a keyed write failed: {e}")).into_response(),
     }
 }
 
