@@ -324,9 +324,26 @@ pub async fn create_thread(
         organisation_ids: Vec::new(),
         body,
     };
-    match crate::threads::create(&state, &actor, input).await {
-        Ok(thread) => Ok(see_other(&format!("/threads/{}", thread.id))),
-        Err(ApiError::Invalid { code, .. }) => Ok(see_other(&format!("/threads?error={code}"))),
+    back_or_error(
+        crate::threads::create(&state, &actor, input).await,
+        |thread| format!("/threads/{}", thread.id),
+        "/threads",
+    )
+}
+
+/// Where a thread form goes next: on success `to(result)`; a refusal the person can mend
+/// (bad input, a state that changed meanwhile) back to `page` with `?error=code`, which the
+/// page shows translated; anything else is the usual error response.
+fn back_or_error<T>(
+    result: ApiResult<T>,
+    to: impl FnOnce(T) -> String,
+    page: &str,
+) -> ApiResult<Response> {
+    match result {
+        Ok(done) => Ok(see_other(&to(done))),
+        Err(ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. }) => {
+            Ok(see_other(&format!("{page}?error={code}")))
+        }
         Err(e) => Err(e),
     }
 }
@@ -343,13 +360,11 @@ pub async fn post_message(
         return Ok(see_other("/pledge"));
     };
     let text = field(&pairs, "body").unwrap_or_default();
-    match crate::threads::post_message(&state, &actor, id, text).await {
-        Ok(message) => Ok(see_other(&format!("/threads/{id}#message-{}", message.id))),
-        Err(ApiError::Invalid { code, .. }) => {
-            Ok(see_other(&format!("/threads/{id}?error={code}")))
-        }
-        Err(e) => Err(e),
-    }
+    back_or_error(
+        crate::threads::post_message(&state, &actor, id, text).await,
+        |message| format!("/threads/{id}#message-{}", message.id),
+        &format!("/threads/{id}"),
+    )
 }
 
 /// Resolve or reopen a thread from its page (the resolution note comes with resolving).
@@ -371,11 +386,10 @@ pub async fn change_thread_state(
         resolution_note: field(&pairs, "resolution_note").map(str::to_string),
         ..Default::default()
     };
-    match crate::threads::patch(&state, &actor, id, patch).await {
-        Ok(_) => Ok(see_other(&format!("/threads/{id}"))),
-        Err(ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. }) => {
-            Ok(see_other(&format!("/threads/{id}?error={code}")))
-        }
-        Err(e) => Err(e),
-    }
+    let page = format!("/threads/{id}");
+    back_or_error(
+        crate::threads::patch(&state, &actor, id, patch).await,
+        |_| page.clone(),
+        &page,
+    )
 }
