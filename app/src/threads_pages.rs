@@ -249,6 +249,7 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
     let store = use_sync_store();
     let thread_id = page.thread.id;
     let action = format!("/threads/{thread_id}/messages");
+    // Kept for the heading when the thread has gone from the store (a removed participant).
     let subject = page.thread.subject.clone();
     // Until the store has caught up, what the server sent; from then on, the store.
     let server_thread = page.thread;
@@ -336,7 +337,7 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
     let author = StoredValue::new(me.user.display_name.clone());
     let organisation = StoredValue::new(me.organisation.name.clone());
     view! {
-        <h1>{subject}</h1>
+        <h1>{move || thread.get().map(|t| t.subject).unwrap_or_else(|| subject.clone())}</h1>
         {move || {
             thread
                 .get()
