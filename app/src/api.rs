@@ -8,7 +8,8 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    InvitationPreview, InvitationsPage, Me, PlatformHome, ThreadPage, ThreadsPage,
+    InvitationPreview, InvitationsPage, Me, NotificationsPage, PlatformHome, ThreadPage,
+    ThreadsPage,
 };
 use crate::i18n::Key;
 
@@ -56,7 +57,8 @@ pub mod backend {
 
     use super::AppError;
     use crate::domain::{
-        InvitationPreview, InvitationsPage, Me, PlatformHome, ThreadPage, ThreadsPage,
+        InvitationPreview, InvitationsPage, Me, NotificationsPage, PlatformHome, ThreadFilter,
+        ThreadPage, ThreadsPage,
     };
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
@@ -79,8 +81,7 @@ pub mod backend {
         fn threads_page<'a>(
             &'a self,
             request: &'a Parts,
-            q: Option<String>,
-            state: Option<String>,
+            filter: ThreadFilter,
         ) -> BoxFuture<'a, ThreadsPage>;
         /// The thread and its messages; reading it marks it read and is audited.
         fn thread_page<'a>(
@@ -88,6 +89,8 @@ pub mod backend {
             request: &'a Parts,
             id: uuid::Uuid,
         ) -> BoxFuture<'a, ThreadPage>;
+        fn notifications_page<'a>(&'a self, request: &'a Parts)
+            -> BoxFuture<'a, NotificationsPage>;
     }
 
     #[derive(Clone)]
@@ -129,11 +132,20 @@ pub async fn fetch_invitation_preview(token: String) -> Result<InvitationPreview
 pub async fn fetch_threads_page(
     q: Option<String>,
     state: Option<String>,
+    platform: Option<String>,
+    mine: Option<String>,
+    mentions: Option<String>,
 ) -> Result<ThreadsPage, AppError> {
-    backend::with_request(move |b, parts| b.threads_page(parts, q, state)).await
+    let filter = crate::domain::ThreadFilter::from_params(q, state, platform, mine, mentions);
+    backend::with_request(move |b, parts| b.threads_page(parts, filter)).await
 }
 
 #[server(prefix = "/sfn", endpoint = "thread_page", input = GetUrl)]
 pub async fn fetch_thread_page(id: uuid::Uuid) -> Result<ThreadPage, AppError> {
     backend::with_request(move |b, parts| b.thread_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "notifications_page", input = GetUrl)]
+pub async fn fetch_notifications_page() -> Result<NotificationsPage, AppError> {
+    backend::with_request(|b, parts| b.notifications_page(parts)).await
 }

@@ -149,6 +149,8 @@ pub struct Member {
     pub category: MemberCategory,
     pub standing: Standing,
     pub secretariat_role: Option<SecretariatRole>,
+    /// Where it comes in the platform's member table (the guidelines' order).
+    pub position: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,8 +283,16 @@ pub struct PlatformHome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadsPage {
     pub threads: Vec<LiaisonThread>,
-    /// The platforms a new thread may include (the caller's network).
+    /// Who a thread may include.
+    pub choices: ParticipantChoices,
+}
+
+/// The platforms and organisations a thread may include: the caller's prefectural
+/// network and its member organisations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantChoices {
     pub platforms: Vec<Platform>,
+    pub organisations: Vec<Organisation>,
 }
 
 /// What one thread's page needs.
@@ -290,6 +300,48 @@ pub struct ThreadsPage {
 pub struct ThreadPage {
     pub thread: LiaisonThread,
     pub messages: Vec<Message>,
+    /// For the participants panel (empty unless the caller may manage them).
+    pub choices: ParticipantChoices,
+}
+
+/// Which of the caller's liaison threads to list. The same filter runs on the server
+/// (`GET /api/v1/threads`) and, over the local store, in the browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadFilter {
+    /// Words to find in subjects and messages; only the server searches.
+    pub q: Option<String>,
+    pub state: Option<ThreadState>,
+    /// Only threads this platform takes part in.
+    pub platform: Option<Uuid>,
+    /// Only threads the caller opened.
+    pub mine: bool,
+    /// Only threads with a message that mentions the caller.
+    pub mentions: bool,
+}
+
+impl ThreadFilter {
+    /// From the list page's query string (`?q=&state=&platform=&mine=1&mentions=1`);
+    /// what does not parse is ignored, as a link with a stale value should still list.
+    pub fn from_params(
+        q: Option<String>,
+        state: Option<String>,
+        platform: Option<String>,
+        mine: Option<String>,
+        mentions: Option<String>,
+    ) -> Self {
+        let on = |v: Option<String>| matches!(v.as_deref(), Some("1" | "true" | "on"));
+        ThreadFilter {
+            q: q.filter(|q| !q.trim().is_empty()),
+            state: state.as_deref().and_then(ThreadState::parse),
+            platform: platform.as_deref().and_then(|p| Uuid::parse_str(p).ok()),
+            mine: on(mine),
+            mentions: on(mentions),
+        }
+    }
+
+    pub fn searches(&self) -> bool {
+        self.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+    }
 }
 
 /// What the invitations page needs.
@@ -339,6 +391,8 @@ pub struct LiaisonThread {
     pub message_count: u64,
     /// Messages by others the caller has not read.
     pub unread: u64,
+    /// Files attached to the thread, oldest first.
+    pub attachments: Vec<AttachmentInfo>,
     /// Whether the caller may change participants (a coordinator of a participant platform).
     pub can_manage: bool,
 }
@@ -376,6 +430,7 @@ pub struct AttachmentInfo {
     pub filename: String,
     pub content_type: String,
     pub size: u64,
+    pub uploaded_by: UserSummary,
     pub created_at: DateTime<Utc>,
 }
 
@@ -416,6 +471,41 @@ pub struct ReadMarker {
     pub message_id: Uuid,
 }
 
+/// Why a person is notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// Someone mentioned them with `@` in a liaison thread.
+    Mention,
+}
+text_enum!(NotificationKind { Mention => "mention" });
+
+/// A notification for one user (`GET /api/v1/notifications`), kept until read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: Uuid,
+    pub kind: NotificationKind,
+    /// Where to go: the thread (and message) it is about.
+    pub thread_id: Option<Uuid>,
+    pub message_id: Option<Uuid>,
+    /// The thread's subject.
+    pub subject: String,
+    /// The start of the message, as it reads now (empty once deleted).
+    pub excerpt: String,
+    /// Who caused it.
+    pub by: Option<UserSummary>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// What the notifications page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsPage {
+    pub notifications: Vec<Notification>,
+}
+
 /// The kinds of record the sync feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -425,12 +515,14 @@ pub enum ChangeKind {
     Membership,
     Thread,
     Message,
+    Notification,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
     Membership => "membership",
     Thread => "thread",
     Message => "message",
+    Notification => "notification",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -71,19 +71,19 @@ pub fn Layout(
                     <li>
                         <a href="/threads">
                             {tr(Key::Threads)}
-                            {move || {
-                                let unread = store.records.with(|r| r.unread_total());
-                                (store.ready.get() && unread > 0)
-                                    .then(|| {
-                                        view! {
-                                            " "
-                                            <span class="badge unread">
-                                                {unread}
-                                                <span class="visually-hidden">{tr(Key::UnreadInNav)}</span>
-                                            </span>
-                                        }
-                                    })
-                            }}
+                            <NavCount
+                                count=Signal::derive(move || store.records.with(|r| r.unread_total() as usize))
+                                label=Key::UnreadInNav
+                            />
+                        </a>
+                    </li>
+                    <li>
+                        <a href="/notifications">
+                            {tr(Key::Notifications)}
+                            <NavCount
+                                count=Signal::derive(move || store.records.with(|r| r.unread_notifications()))
+                                label=Key::NotificationsInNav
+                            />
                         </a>
                     </li>
                     {invitations_href
@@ -119,6 +119,24 @@ pub fn Layout(
             <SyncStatus/>
             {children()}
         </main>
+    }
+}
+
+/// A count after a navigation link (unread, waiting), once the local store knows it.
+#[component]
+fn NavCount(count: Signal<usize>, label: Key) -> impl IntoView {
+    let store = use_sync_store();
+    move || {
+        let count = count.get();
+        (store.ready.get() && count > 0).then(|| {
+            view! {
+                " "
+                <span class="badge unread">
+                    {count}
+                    <span class="visually-hidden">{tr(label)}</span>
+                </span>
+            }
+        })
     }
 }
 

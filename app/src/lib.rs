@@ -12,6 +12,7 @@ mod layout;
 pub mod layout_support {
     pub use crate::layout::encode_component;
 }
+mod notifications_pages;
 mod pages;
 pub mod sync;
 mod threads_pages;
@@ -122,6 +123,11 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/threads") view=threads_pages::ThreadsListPage ssr=SsrMode::Async/>
                 <Route path=path!("/threads/:id") view=threads_pages::ThreadPageView ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/notifications")
+                    view=notifications_pages::NotificationsListPage
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/invitations/:token")
                     view=pages::AcceptInvitationPage

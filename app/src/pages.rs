@@ -246,18 +246,29 @@ pub fn HomePage() -> impl IntoView {
 fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
     let lang = use_lang();
     let filter = RwSignal::new(String::new());
-    let members = StoredValue::new(home.members.clone());
+    // The server's list until the local store has caught up; then the store, so a member
+    // added or changed elsewhere shows without a reload.
+    let store = crate::sync::use_sync_store();
+    let platform_id = home.platform.id;
+    let from_server = home.members.clone();
+    let members = Memo::new(move |_| {
+        if store.ready.get() {
+            store.records.with(|r| r.members_of(platform_id))
+        } else {
+            from_server.clone()
+        }
+    });
     let matches = move |m: &Member| {
         let f = filter.read();
         let f = f.trim();
         f.is_empty() || m.organisation_name.contains(f)
     };
-    let shown = move || members.with_value(|ms| ms.iter().filter(|m| matches(m)).count());
+    let shown = move || members.with(|ms| ms.iter().filter(|m| matches(m)).count());
     let fiscal_year = FiscalYear::of(home.today);
     let kind = home.platform.kind;
 
     let secretariat = move || {
-        let mut s: Vec<(SecretariatRole, Member)> = members.with_value(|ms| {
+        let mut s: Vec<(SecretariatRole, Member)> = members.with(|ms| {
             ms.iter()
                 .filter(|m| matches(m))
                 .filter_map(|m| m.secretariat_role.map(|r| (r, m.clone())))
@@ -281,7 +292,7 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
         MemberCategory::ALL
             .iter()
             .filter_map(|category| {
-                let rows: Vec<Member> = members.with_value(|ms| {
+                let rows: Vec<Member> = members.with(|ms| {
                     ms.iter()
                         .filter(|m| m.standing == Standing::Member && m.category == *category)
                         .filter(|m| matches(m))
@@ -311,7 +322,7 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
 
     let observers = move || {
         members
-            .with_value(|ms| {
+            .with(|ms| {
                 ms.iter()
                     .filter(|m| m.standing == Standing::Observer)
                     .filter(|m| matches(m))
@@ -322,10 +333,18 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
             .map(|m| view! { <li>{m.organisation_name}</li> })
             .collect_view()
     };
-    let has_members = !home.members.is_empty();
+    let has_members = move || members.with(|m| !m.is_empty());
 
+    let server_name = home.platform.name.clone();
+    let name = move || {
+        store
+            .records
+            .with(|r| r.platforms.get(&platform_id).map(|p| p.name.clone()))
+            .filter(|_| store.ready.get())
+            .unwrap_or_else(|| server_name.clone())
+    };
     view! {
-        <h1>{home.platform.name.clone()}</h1>
+        <h1>{name}</h1>
         <p class="meta">
             <span>{move || t(lang.get(), kind_key(kind))}</span>
             {home
@@ -341,7 +360,7 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
             <span>{tr(Key::FiscalYearNow)} ": " {move || fiscal_year.label(lang.get())}</span>
         </p>
         <Show
-            when=move || has_members
+            when=has_members
             fallback=|| view! { <p>{tr(Key::NoMembers)}</p> }
         >
             <div class="field filter">

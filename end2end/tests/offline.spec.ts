@@ -17,12 +17,13 @@ import {
  * The client half of the sync engine: the local store (IndexedDB), the outbox and the
  * polling fallback, end to end.
  * - Two people on one thread see each other's messages live, within a second.
- * - One goes offline, writes, reloads, comes back online: the write is kept on the device
- *   through the reload and arrives exactly once, at both ends.
+ * - One goes offline, writes, reloads (the service worker's kept copy of the page opens),
+ *   sees the write still pending, comes back online: it is sent by itself and arrives
+ *   exactly once, at both ends.
  * - A write the server refuses is rolled back with the server's reason.
  * - Where the event stream cannot get through (a buffering proxy, simulated by aborting
  *   it), the page says so and still gets the messages by polling.
- * - Signing out deletes the local store.
+ * - Signing out deletes the local store and the kept pages.
  * Users: shoko-rodo@ (coordinator of Aomori), kenko-fukushi@ (staff on Aomori) and
  * aomori-city@ (whose pledge accessibility.spec.ts, earlier in the run, asserts).
  */
@@ -97,6 +98,16 @@ test('offline writes survive a reload and arrive once; refusals roll back; polli
     });
 
     const offline = `オフライン中に書いたメッセージ ${Date.now()}`;
+    await test.step('pages visited online are kept for offline use (service worker)', async () => {
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      // Visited once under the service worker's control, the page is kept.
+      await page.reload();
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      await expect.poll(() => page.evaluate(async () => (await caches.keys()).length)).toBeGreaterThan(0);
+    });
+
     await test.step('offline: the page says so and the write waits on the device', async () => {
       await page.context().setOffline(true);
       await expect(main(page).getByText('オフラインです。', { exact: false })).toBeVisible();
@@ -109,11 +120,17 @@ test('offline writes survive a reload and arrive once; refusals roll back; polli
       await expect(message(staff.page, offline)).toHaveCount(0);
     });
 
-    await test.step('a reload while offline does not lose it; back online it arrives once', async () => {
-      await page.reload().catch(() => {
-        // Offline, the reload itself fails: the page is gone, only the device keeps it.
-      });
+    await test.step('a reload while offline opens the kept page, with the write still pending', async () => {
+      await page.reload();
+      await expect(main(page).getByRole('heading', { level: 1 })).toHaveText(subject);
+      await expect(message(page, offline)).toContainText('送信待ち');
+      await expect(main(page).getByText('オフラインです。', { exact: false })).toBeVisible();
+      await expect(message(staff.page, offline)).toHaveCount(0);
+    });
+
+    await test.step('back online it is sent by itself, and arrives once', async () => {
       await page.context().setOffline(false);
+      await expect(message(staff.page, offline)).toHaveCount(1, { timeout: 15_000 });
       const live = liveConnection(page);
       await page.goto(threadPath);
       await live;
@@ -161,6 +178,8 @@ test('offline writes survive a reload and arrive once; refusals roll back; polli
       await page.getByRole('button', { name: 'ログアウト' }).click();
       await page.waitForURL(/\/sign-in/);
       await expect.poll(() => databases(page)).not.toContain('kakehashi');
+      // The kept pages go too: nothing of the session stays on the device.
+      await expect.poll(() => page.evaluate(async () => (await caches.keys()).length)).toBe(0);
     });
 
     expect(errors, 'uncaught errors in the pages (a wasm panic?)').toEqual([]);

@@ -7,7 +7,8 @@ use tower_sessions::Session;
 use app::api::backend::{Backend, BoxFuture, Parts};
 use app::api::AppError;
 use app::domain::{
-    InvitationPreview, InvitationsPage, Me, PlatformHome, ThreadPage, ThreadState, ThreadsPage,
+    InvitationPreview, InvitationsPage, Me, NotificationsPage, PlatformHome, ThreadFilter,
+    ThreadPage, ThreadsPage,
 };
 
 use crate::accounts::{self, invitations, session_actor};
@@ -115,20 +116,14 @@ impl Backend for PageBackend {
     fn threads_page<'a>(
         &'a self,
         request: &'a Parts,
-        q: Option<String>,
-        state: Option<String>,
+        filter: ThreadFilter,
     ) -> BoxFuture<'a, ThreadsPage> {
         Box::pin(
             async move {
                 let actor = self.authorized(request).await?;
-                let filter = crate::threads::ThreadFilter {
-                    q,
-                    state: state.as_deref().and_then(ThreadState::parse),
-                    ..Default::default()
-                };
                 Ok(ThreadsPage {
                     threads: crate::threads::list(&self.0, &actor, filter).await?,
-                    platforms: actor.scope(&self.0.db).platforms().await?,
+                    choices: crate::threads::choices(&self.0, &actor).await?,
                 })
             }
             .map_err_app(),
@@ -144,7 +139,28 @@ impl Backend for PageBackend {
                 crate::threads::open_for_reading(&self.0, &actor, id).await?;
                 let thread = crate::threads::for_feed(&self.0, &actor, id).await?;
                 let messages = crate::threads::list_messages_quietly(&self.0, &actor, id).await?;
-                Ok(ThreadPage { thread, messages })
+                let choices = if thread.can_manage {
+                    crate::threads::choices(&self.0, &actor).await?
+                } else {
+                    Default::default()
+                };
+                Ok(ThreadPage {
+                    thread,
+                    messages,
+                    choices,
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn notifications_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, NotificationsPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                Ok(NotificationsPage {
+                    notifications: crate::notifications::list(&self.0, &actor).await?,
+                })
             }
             .map_err_app(),
         )

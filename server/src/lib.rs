@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod http;
+pub mod notifications;
 pub mod openapi;
 pub mod platforms;
 pub mod policy;

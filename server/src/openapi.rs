@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, platforms, sync, threads};
+use crate::{accounts, notifications, platforms, sync, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -39,11 +39,15 @@ use crate::{accounts, platforms, sync, threads};
         threads::routes::mark_read,
         threads::routes::upload_attachment,
         threads::routes::get_attachment,
+        notifications::list_notifications,
+        notifications::read_one,
+        notifications::read_all,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
         (name = "platforms", description = "Platforms, members and organisations"),
         (name = "threads", description = "Liaison threads (連絡調整) across platforms"),
+        (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),
     )
 )]

@@ -237,6 +237,7 @@ impl Scope<'_> {
                         .secretariat_role
                         .as_deref()
                         .and_then(SecretariatRole::parse),
+                    position: m.position,
                 })
             })
             .collect())

@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::sync::hub::ChangeHub;
-use crate::{accounts, db, openapi, platforms, sync, threads, web};
+use crate::{accounts, db, notifications, openapi, platforms, sync, threads, web};
 
 /// JSON bodies of the API are small; uploads (later) get their own limit.
 pub const API_BODY_LIMIT: usize = 1024 * 1024;
@@ -135,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(platforms::router())
         .merge(sync::routes::router())
         .merge(threads::routes::router())
+        .merge(notifications::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -158,6 +159,16 @@ pub fn router(state: AppState) -> Router {
         .route("/threads", post(web::create_thread))
         .route("/threads/{id}/messages", post(web::post_message))
         .route("/threads/{id}/state", post(web::change_thread_state))
+        .route("/threads/{id}/participants", post(web::change_participants))
+        .route(
+            "/threads/{id}/attachments",
+            post(web::upload_attachment).layer(DefaultBodyLimit::max(
+                threads::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/messages/{id}/edit", post(web::edit_message))
+        .route("/messages/{id}/delete", post(web::delete_message))
+        .route("/notifications/read", post(web::read_notifications))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::page_gate,

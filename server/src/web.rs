@@ -290,6 +290,15 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Every id given under a repeated field (checkboxes).
+fn ids(pairs: &[(String, String)], name: &str) -> Vec<Uuid> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .filter_map(|(_, v)| Uuid::parse_str(v).ok())
+        .collect()
+}
+
 /// The actor of a form post with the right CSRF field; `None` until the pledge is accepted.
 async fn pledged_form_actor(
     state: &AppState,
@@ -310,18 +319,13 @@ pub async fn create_thread(
     let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
         return Ok(see_other("/pledge"));
     };
-    let platform_ids = pairs
-        .iter()
-        .filter(|(k, _)| k == "platform_ids")
-        .filter_map(|(_, v)| Uuid::parse_str(v).ok())
-        .collect();
     let body = field(&pairs, "body")
         .filter(|b| !b.trim().is_empty())
         .map(str::to_string);
     let input = app::domain::NewThread {
         subject: field(&pairs, "subject").unwrap_or_default().to_string(),
-        platform_ids,
-        organisation_ids: Vec::new(),
+        platform_ids: ids(&pairs, "platform_ids"),
+        organisation_ids: ids(&pairs, "organisation_ids"),
         body,
     };
     back_or_error(
@@ -392,4 +396,129 @@ pub async fn change_thread_state(
         |_| page.clone(),
         &page,
     )
+}
+
+/// Change a thread's participants from its page (the checked platforms and organisations).
+pub async fn change_participants(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let patch = app::domain::ThreadPatch {
+        platform_ids: Some(ids(&pairs, "platform_ids")),
+        organisation_ids: Some(ids(&pairs, "organisation_ids")),
+        ..Default::default()
+    };
+    let page = format!("/threads/{id}");
+    // Not a participant: not found, like every other door to the thread.
+    actor.scope(&state.db).thread(id).await?;
+    match crate::threads::patch(&state, &actor, id, patch).await {
+        // The person took their own platform out: the thread has left their view.
+        Err(ApiError::NotFound) => Ok(see_other("/threads?notice=left_thread")),
+        result => back_or_error(result, |_| page.clone(), &page),
+    }
+}
+
+/// Edit one's own message (within the edit window) from the thread page.
+pub async fn edit_message(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let thread_id = crate::threads::thread_of_message(&state, &actor, id).await?;
+    let text = field(&pairs, "body").unwrap_or_default();
+    back_or_error(
+        crate::threads::edit_message(&state, &actor, id, text).await,
+        |_| format!("/threads/{thread_id}#message-{id}"),
+        &format!("/threads/{thread_id}"),
+    )
+}
+
+/// Delete one's own message from the thread page; a tombstone stays.
+pub async fn delete_message(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let thread_id = crate::threads::thread_of_message(&state, &actor, id).await?;
+    back_or_error(
+        crate::threads::delete_message(&state, &actor, id).await,
+        |_| format!("/threads/{thread_id}#message-{id}"),
+        &format!("/threads/{thread_id}"),
+    )
+}
+
+/// Attach a file from the thread page (multipart; the CSRF field comes before the file).
+/// A refused file goes back to the page with the reason's own code.
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    use crate::threads::attachments;
+    let page = format!("/threads/{id}");
+    // Signed in before a byte of the file is read; the CSRF field is checked once read.
+    session_actor(&state, &session)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let Ok(multipart) = multipart else {
+        return Ok(see_other(&format!("{page}?error=file_missing")));
+    };
+    let upload = match attachments::read(multipart).await {
+        Ok(upload) => upload,
+        Err(ApiError::PayloadTooLarge) => {
+            return Ok(see_other(&format!("{page}?error=file_too_large")))
+        }
+        Err(e) => return Err(e),
+    };
+    let actor = form_actor(&state, &session, upload.field("csrf_token")).await?;
+    if !actor.pledge_accepted() {
+        return Ok(see_other("/pledge"));
+    }
+    if let Some((_, bytes)) = &upload.file {
+        if let Err(refusal) = attachments::inspect(bytes) {
+            return Ok(see_other(&format!("{page}?error={}", refusal.page_code())));
+        }
+    }
+    back_or_error(
+        attachments::store(&state, &actor, id, upload).await,
+        |_| format!("{page}#attachments"),
+        &page,
+    )
+}
+
+/// Mark notifications read from the notifications page: one (`id`) or all.
+pub async fn read_notifications(
+    State(state): State<AppState>,
+    session: Session,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    use crate::notifications::{self, Which};
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let which = match field(&pairs, "id").map(Uuid::parse_str) {
+        Some(Ok(id)) => Which::One(id),
+        Some(Err(_)) => return Err(ApiError::NotFound),
+        None => Which::All,
+    };
+    notifications::mark_read(&state, &actor, which).await?;
+    Ok(see_other("/notifications"))
 }

@@ -63,10 +63,28 @@ pub(super) fn start(store: SyncStore, user: Uuid, csrf: String) {
     ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
     // Signals change only from tasks, after hydration has matched the server's HTML.
     spawn_local(async move {
+        keep_pages_for_offline();
         watch_connectivity(&engine);
         open(&engine).await;
         wake(&engine).await;
         listen(engine);
+    });
+}
+
+/// Registers the service worker (`public/sw.js`) that keeps the last copy of each page
+/// and of the app's files, so a reload while offline still opens the page and this engine
+/// can show the outbox. Where service workers are unavailable (an old browser, a policy),
+/// everything else works as before.
+fn keep_pages_for_offline() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    let registering = wasm_bindgen_futures::JsFuture::from(container.register("/sw.js"));
+    spawn_local(async move {
+        if let Err(e) = registering.await {
+            leptos::logging::warn!("offline pages unavailable: {e:?}");
+        }
     });
 }
 

@@ -3,17 +3,23 @@
 
 use std::collections::HashMap;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{Change, ChangeKind, ChangeOp, LiaisonThread, Message, ThreadState};
+use crate::domain::{
+    Change, ChangeKind, ChangeOp, LiaisonThread, Member, Message, Notification, Platform,
+    ThreadFilter,
+};
 
-/// The records the pages render from. Platforms and memberships travel in the feed too,
-/// but no page renders them from the store yet, so they are not kept.
+/// The records the pages render from: every kind the feed carries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Records {
+    pub platforms: HashMap<Uuid, Platform>,
+    pub memberships: HashMap<Uuid, Member>,
     pub threads: HashMap<Uuid, LiaisonThread>,
     pub messages: HashMap<Uuid, Message>,
+    pub notifications: HashMap<Uuid, Notification>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -23,75 +29,120 @@ pub fn record_key(kind: ChangeKind, id: Uuid) -> String {
     format!("{}:{id}", kind.as_str())
 }
 
+/// Puts a record that parses as `T` into its map, or takes it out (a delete, or data
+/// this version of the app does not understand), and says what to write locally.
+fn put<T: Serialize + DeserializeOwned>(
+    map: &mut HashMap<Uuid, T>,
+    change: &Change,
+) -> (Write, bool) {
+    let key = record_key(change.kind, change.id);
+    let record = match (change.op, &change.data) {
+        (ChangeOp::Upsert, Some(data)) => serde_json::from_value::<T>(data.clone()).ok(),
+        _ => None,
+    };
+    match record {
+        Some(record) => {
+            let json = serde_json::to_string(&record).ok();
+            map.insert(change.id, record);
+            ((key, json), true)
+        }
+        None => {
+            map.remove(&change.id);
+            ((key, None), false)
+        }
+    }
+}
+
+fn restore_into<T: DeserializeOwned>(map: &mut HashMap<Uuid, T>, id: Uuid, json: &str) {
+    if let Ok(record) = serde_json::from_str::<T>(json) {
+        map.insert(id, record);
+    }
+}
+
 impl Records {
     /// Applies one change and says what to write locally. A thread that is gone takes its
-    /// messages with it: a removed participant keeps nothing of it on the device.
+    /// messages and the notifications about it with it: a removed participant keeps
+    /// nothing of it on the device.
     pub fn apply(&mut self, change: &Change) -> Vec<Write> {
-        let key = record_key(change.kind, change.id);
-        let data = match (change.op, &change.data) {
-            (ChangeOp::Upsert, Some(data)) => Some(data),
-            _ => None,
-        };
         match change.kind {
             ChangeKind::Thread => {
-                match data.and_then(|d| serde_json::from_value::<LiaisonThread>(d.clone()).ok()) {
-                    Some(thread) => {
-                        let json = serde_json::to_string(&thread).ok();
-                        self.threads.insert(thread.id, thread);
-                        vec![(key, json)]
+                let (write, kept) = put(&mut self.threads, change);
+                let mut writes = vec![write];
+                if !kept {
+                    let gone: Vec<Uuid> = self
+                        .messages
+                        .values()
+                        .filter(|m| m.thread_id == change.id)
+                        .map(|m| m.id)
+                        .collect();
+                    for id in gone {
+                        self.messages.remove(&id);
+                        writes.push((record_key(ChangeKind::Message, id), None));
                     }
-                    None => {
-                        self.threads.remove(&change.id);
-                        let gone: Vec<Uuid> = self
-                            .messages
-                            .values()
-                            .filter(|m| m.thread_id == change.id)
-                            .map(|m| m.id)
-                            .collect();
-                        let mut writes = vec![(key, None)];
-                        for id in gone {
-                            self.messages.remove(&id);
-                            writes.push((record_key(ChangeKind::Message, id), None));
-                        }
-                        writes
-                    }
-                }
-            }
-            ChangeKind::Message => {
-                match data.and_then(|d| serde_json::from_value::<Message>(d.clone()).ok()) {
-                    Some(message) => {
-                        let json = serde_json::to_string(&message).ok();
-                        self.messages.insert(message.id, message);
-                        vec![(key, json)]
-                    }
-                    None => {
-                        self.messages.remove(&change.id);
-                        vec![(key, None)]
+                    let about: Vec<Uuid> = self
+                        .notifications
+                        .values()
+                        .filter(|n| n.thread_id == Some(change.id))
+                        .map(|n| n.id)
+                        .collect();
+                    for id in about {
+                        self.notifications.remove(&id);
+                        writes.push((record_key(ChangeKind::Notification, id), None));
                     }
                 }
+                writes
             }
-            ChangeKind::Platform | ChangeKind::Membership => Vec::new(),
+            ChangeKind::Message => vec![put(&mut self.messages, change).0],
+            ChangeKind::Notification => vec![put(&mut self.notifications, change).0],
+            ChangeKind::Platform => {
+                let (write, kept) = put(&mut self.platforms, change);
+                let mut writes = vec![write];
+                if !kept {
+                    let gone: Vec<Uuid> = self
+                        .memberships
+                        .values()
+                        .filter(|m| m.platform_id == change.id)
+                        .map(|m| m.id)
+                        .collect();
+                    for id in gone {
+                        self.memberships.remove(&id);
+                        writes.push((record_key(ChangeKind::Membership, id), None));
+                    }
+                }
+                writes
+            }
+            ChangeKind::Membership => vec![put(&mut self.memberships, change).0],
         }
     }
 
     /// Restores one record read back from the local database.
     pub fn restore(&mut self, key: &str, json: &str) {
-        let Some((kind, _)) = key.split_once(':') else {
+        let Some((kind, id)) = key.split_once(':') else {
+            return;
+        };
+        let Ok(id) = Uuid::parse_str(id) else {
             return;
         };
         match ChangeKind::parse(kind) {
-            Some(ChangeKind::Thread) => {
-                if let Ok(thread) = serde_json::from_str::<LiaisonThread>(json) {
-                    self.threads.insert(thread.id, thread);
-                }
-            }
-            Some(ChangeKind::Message) => {
-                if let Ok(message) = serde_json::from_str::<Message>(json) {
-                    self.messages.insert(message.id, message);
-                }
-            }
-            _ => {}
+            Some(ChangeKind::Platform) => restore_into(&mut self.platforms, id, json),
+            Some(ChangeKind::Membership) => restore_into(&mut self.memberships, id, json),
+            Some(ChangeKind::Thread) => restore_into(&mut self.threads, id, json),
+            Some(ChangeKind::Message) => restore_into(&mut self.messages, id, json),
+            Some(ChangeKind::Notification) => restore_into(&mut self.notifications, id, json),
+            None => {}
         }
+    }
+
+    /// A platform's members in the order of its member table.
+    pub fn members_of(&self, platform_id: Uuid) -> Vec<Member> {
+        let mut list: Vec<Member> = self
+            .memberships
+            .values()
+            .filter(|m| m.platform_id == platform_id)
+            .cloned()
+            .collect();
+        list.sort_by_key(|m| (m.position, m.id));
+        list
     }
 
     /// A thread's messages in the order the server lists them.
@@ -106,12 +157,22 @@ impl Records {
         list
     }
 
-    /// The caller's threads, most recently active first, optionally in one state.
-    pub fn threads_in(&self, state: Option<ThreadState>) -> Vec<LiaisonThread> {
+    /// The caller's threads that match a filter (all but its words, which only the server
+    /// searches), most recently active first.
+    pub fn threads_matching(&self, filter: &ThreadFilter, me: Uuid) -> Vec<LiaisonThread> {
         let mut list: Vec<LiaisonThread> = self
             .threads
             .values()
-            .filter(|t| state.is_none_or(|s| t.state == s))
+            .filter(|t| filter.state.is_none_or(|s| t.state == s))
+            .filter(|t| filter.platform.is_none_or(|p| t.platform_ids.contains(&p)))
+            .filter(|t| !filter.mine || t.created_by.id == me)
+            .filter(|t| {
+                !filter.mentions
+                    || self
+                        .messages
+                        .values()
+                        .any(|m| m.thread_id == t.id && !m.deleted && m.mentions.contains(&me))
+            })
             .cloned()
             .collect();
         list.sort_by(|a, b| {
@@ -124,6 +185,20 @@ impl Records {
     /// Unread messages over all the caller's threads, for the navigation.
     pub fn unread_total(&self) -> u64 {
         self.threads.values().map(|t| t.unread).sum()
+    }
+
+    /// The caller's notifications, newest first.
+    pub fn notifications_newest_first(&self) -> Vec<Notification> {
+        let mut list: Vec<Notification> = self.notifications.values().cloned().collect();
+        list.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        list
+    }
+
+    pub fn unread_notifications(&self) -> usize {
+        self.notifications
+            .values()
+            .filter(|n| n.read_at.is_none())
+            .count()
     }
 }
 
@@ -186,7 +261,7 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::UserSummary;
+    use crate::domain::{ThreadState, UserSummary};
     use chrono::{TimeZone, Utc};
 
     fn thread(id: Uuid, minute: u32) -> LiaisonThread {
@@ -203,6 +278,7 @@ mod tests {
             last_message_at: None,
             message_count: 0,
             unread: 2,
+            attachments: vec![],
             can_manage: false,
         }
     }
@@ -230,6 +306,133 @@ mod tests {
             reader_count: 3,
             read_by_organisations: vec![],
         }
+    }
+
+    fn all() -> ThreadFilter {
+        ThreadFilter::default()
+    }
+
+    fn me() -> Uuid {
+        Uuid::from_u128(7)
+    }
+
+    #[test]
+    fn filters_by_platform_mine_and_mentions_as_the_server_does() {
+        let (t1, t2, t3) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let city = Uuid::new_v4();
+        let mut records = Records::default();
+        let mut with_city = thread(t1, 0);
+        with_city.platform_ids = vec![city];
+        let mut mine = thread(t2, 1);
+        mine.created_by.id = me();
+        records.apply(&upsert(ChangeKind::Thread, t1, &with_city));
+        records.apply(&upsert(ChangeKind::Thread, t2, &mine));
+        records.apply(&upsert(ChangeKind::Thread, t3, &thread(t3, 2)));
+        let m = Uuid::new_v4();
+        let mut mention = message(m, t3, 0);
+        mention.mentions = vec![me()];
+        records.apply(&upsert(ChangeKind::Message, m, &mention));
+        let ids = |filter: ThreadFilter| -> Vec<Uuid> {
+            records
+                .threads_matching(&filter, me())
+                .iter()
+                .map(|t| t.id)
+                .collect()
+        };
+        let by_city = ThreadFilter {
+            platform: Some(city),
+            ..all()
+        };
+        assert_eq!(ids(by_city), vec![t1]);
+        let mine_only = ThreadFilter {
+            mine: true,
+            ..all()
+        };
+        assert_eq!(ids(mine_only), vec![t2]);
+        let mentions = ThreadFilter {
+            mentions: true,
+            ..all()
+        };
+        assert_eq!(ids(mentions), vec![t3]);
+    }
+
+    #[test]
+    fn members_in_table_order_and_gone_with_their_platform() {
+        use crate::domain::{MemberCategory, PlatformKind, Standing};
+        let platform = Platform {
+            id: Uuid::new_v4(),
+            slug: "aomori".into(),
+            name: "あおもり".into(),
+            kind: PlatformKind::Prefectural,
+            parent_id: None,
+        };
+        let member = |position: i32| Member {
+            id: Uuid::new_v4(),
+            platform_id: platform.id,
+            organisation_id: Uuid::new_v4(),
+            organisation_name: format!("団体{position}"),
+            category: MemberCategory::Economic,
+            standing: Standing::Member,
+            secretariat_role: None,
+            position,
+        };
+        let (second, first) = (member(2), member(1));
+        let mut records = Records::default();
+        records.apply(&upsert(ChangeKind::Platform, platform.id, &platform));
+        records.apply(&upsert(ChangeKind::Membership, second.id, &second));
+        records.apply(&upsert(ChangeKind::Membership, first.id, &first));
+        let order: Vec<i32> = records
+            .members_of(platform.id)
+            .iter()
+            .map(|m| m.position)
+            .collect();
+        assert_eq!(order, vec![1, 2]);
+        let writes = records.apply(&Change {
+            cursor: 3,
+            kind: ChangeKind::Platform,
+            id: platform.id,
+            op: ChangeOp::Delete,
+            data: None,
+        });
+        assert_eq!(writes.len(), 3, "{writes:?}");
+        assert!(records.members_of(platform.id).is_empty());
+    }
+
+    #[test]
+    fn notifications_newest_first_and_counted_until_read() {
+        let (old, new) = (Uuid::new_v4(), Uuid::new_v4());
+        let notification = |id: Uuid, minute: u32, read: bool| Notification {
+            id,
+            kind: crate::domain::NotificationKind::Mention,
+            thread_id: Some(Uuid::new_v4()),
+            message_id: None,
+            subject: "就労支援".into(),
+            excerpt: "@hachinohe".into(),
+            by: Some(user()),
+            created_at: Utc.with_ymd_and_hms(2026, 4, 1, 9, minute, 0).unwrap(),
+            read_at: read.then(Utc::now),
+        };
+        let mut records = Records::default();
+        records.apply(&upsert(
+            ChangeKind::Notification,
+            old,
+            &notification(old, 0, true),
+        ));
+        let writes = records.apply(&upsert(
+            ChangeKind::Notification,
+            new,
+            &notification(new, 5, false),
+        ));
+        let order: Vec<Uuid> = records
+            .notifications_newest_first()
+            .iter()
+            .map(|n| n.id)
+            .collect();
+        assert_eq!(order, vec![new, old]);
+        assert_eq!(records.unread_notifications(), 1);
+        let mut restored = Records::default();
+        restored.restore(&writes[0].0, writes[0].1.as_deref().unwrap());
+        assert_eq!(restored.notifications.len(), 1);
     }
 
     fn upsert<T: Serialize>(kind: ChangeKind, id: Uuid, data: &T) -> Change {
@@ -267,7 +470,7 @@ mod tests {
         assert!(writes.iter().all(|(_, json)| json.is_none()));
         assert!(records.messages_of(t1).is_empty());
         assert_eq!(records.messages_of(t2).len(), 1);
-        assert_eq!(records.threads_in(None).len(), 1);
+        assert_eq!(records.threads_matching(&all(), me()).len(), 1);
     }
 
     #[test]
@@ -283,10 +486,18 @@ mod tests {
         records.apply(&upsert(ChangeKind::Message, a, &message(a, t1, 1)));
         let order: Vec<Uuid> = records.messages_of(t1).iter().map(|m| m.id).collect();
         assert_eq!(order, vec![a, b]);
-        let ids: Vec<Uuid> = records.threads_in(None).iter().map(|t| t.id).collect();
+        let ids: Vec<Uuid> = records
+            .threads_matching(&all(), me())
+            .iter()
+            .map(|t| t.id)
+            .collect();
         assert_eq!(ids, vec![t2, t1]);
+        let open = ThreadFilter {
+            state: Some(ThreadState::Open),
+            ..all()
+        };
         let open: Vec<Uuid> = records
-            .threads_in(Some(ThreadState::Open))
+            .threads_matching(&open, me())
             .iter()
             .map(|t| t.id)
             .collect();

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 
 use axum::extract::Multipart;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use app::domain::AttachmentInfo;
+use app::domain::{AttachmentInfo, UserSummary};
 
+use crate::accounts::user_summary;
 use crate::entities::attachment;
 use crate::http::{ApiError, ApiResult};
 use crate::policy::Actor;
@@ -38,31 +39,57 @@ const ALLOWED: &[&str] = &[
     "application/vnd.oasis.opendocument.presentation",
 ];
 
+/// Why a file is refused. The API answers `file_refused` with the message; the page
+/// shows the reason's own translated text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Empty,
+    Executable,
+    /// A type that is recognised but not a document or a picture.
+    NotAllowed(&'static str),
+    Unknown,
+}
+
+impl Refusal {
+    /// The code the thread page is sent back with (`?error=`).
+    pub fn page_code(self) -> &'static str {
+        match self {
+            Refusal::Empty => "file_empty",
+            Refusal::Executable => "file_executable",
+            Refusal::NotAllowed(_) | Refusal::Unknown => "file_type",
+        }
+    }
+
+    fn message(self) -> String {
+        match self {
+            Refusal::Empty => "The file is empty.".into(),
+            Refusal::Executable => "This file is an executable program, whatever its name says; programs cannot be attached.".into(),
+            Refusal::NotAllowed(mime) => format!(
+                "Files of type {mime} cannot be attached: use PDF, Office documents or images."
+            ),
+            Refusal::Unknown => "The file's type could not be recognised from its content: use PDF, Office documents or images.".into(),
+        }
+    }
+}
+
 /// The MIME type of allowed content, or why it is refused.
-pub fn check_content(bytes: &[u8]) -> Result<&'static str, ApiError> {
+pub fn inspect(bytes: &[u8]) -> Result<&'static str, Refusal> {
     if bytes.is_empty() {
-        return Err(ApiError::invalid("file_refused", "The file is empty."));
+        return Err(Refusal::Empty);
     }
     if infer::is_app(bytes) {
-        return Err(ApiError::invalid(
-            "file_refused",
-            "This file is an executable program, whatever its name says; programs cannot be attached.",
-        ));
+        return Err(Refusal::Executable);
     }
     match infer::get(bytes) {
         Some(kind) if ALLOWED.contains(&kind.mime_type()) => Ok(kind.mime_type()),
-        Some(kind) => Err(ApiError::invalid(
-            "file_refused",
-            format!(
-                "Files of type {} cannot be attached: use PDF, Office documents or images.",
-                kind.mime_type()
-            ),
-        )),
-        None => Err(ApiError::invalid(
-            "file_refused",
-            "The file's type could not be recognised from its content: use PDF, Office documents or images.",
-        )),
+        Some(kind) => Err(Refusal::NotAllowed(kind.mime_type())),
+        None => Err(Refusal::Unknown),
     }
+}
+
+/// [`inspect`] as the API's error.
+pub fn check_content(bytes: &[u8]) -> Result<&'static str, ApiError> {
+    inspect(bytes).map_err(|r| ApiError::invalid("file_refused", r.message()))
 }
 
 fn storage_path(state: &AppState, id: Uuid) -> PathBuf {
@@ -88,7 +115,7 @@ fn clean_filename(name: Option<&str>) -> String {
     }
 }
 
-pub fn view(row: attachment::Model) -> AttachmentInfo {
+pub fn view(row: attachment::Model, uploaded_by: UserSummary) -> AttachmentInfo {
     AttachmentInfo {
         id: row.id,
         thread_id: row.thread_id,
@@ -96,6 +123,7 @@ pub fn view(row: attachment::Model) -> AttachmentInfo {
         filename: row.filename,
         content_type: row.content_type,
         size: row.size as u64,
+        uploaded_by,
         created_at: row.created_at,
     }
 }
@@ -109,25 +137,43 @@ fn upload_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-pub async fn upload(
-    state: &AppState,
-    actor: &Actor,
-    thread_id: Uuid,
-    mut multipart: Multipart,
-) -> ApiResult<AttachmentInfo> {
-    actor.scope(&state.db).thread(thread_id).await?;
-    let mut file: Option<(String, Vec<u8>)> = None;
+/// What a multipart upload carried: the file (field `file`) and the form's other text
+/// fields (the page's form sends its `csrf_token` before the file).
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads a multipart body up to the first `file` field, never more than [`MAX_BYTES`].
+pub async fn read(mut multipart: Multipart) -> ApiResult<Upload> {
+    let mut upload = Upload::default();
     loop {
-        let field = match multipart.next_field().await {
+        let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => return Err(upload_error(e)),
         };
-        if field.name() != Some("file") {
+        let name = field.name().unwrap_or_default().to_string();
+        if name != "file" {
+            if field.file_name().is_none() && upload.fields.len() < 16 {
+                let text = field.text().await.map_err(upload_error)?;
+                upload
+                    .fields
+                    .push((name, text.chars().take(1000).collect()));
+            }
             continue;
         }
         let filename = clean_filename(field.file_name());
-        let mut field = field;
         let mut bytes = Vec::new();
         loop {
             match field.chunk().await {
@@ -141,10 +187,21 @@ pub async fn upload(
                 Err(e) => return Err(upload_error(e)),
             }
         }
-        file = Some((filename, bytes));
+        upload.file = Some((filename, bytes));
         break;
     }
-    let Some((filename, bytes)) = file else {
+    Ok(upload)
+}
+
+/// Keeps a checked file of a thread the actor takes part in; participants see it live.
+pub async fn store(
+    state: &AppState,
+    actor: &Actor,
+    thread_id: Uuid,
+    upload: Upload,
+) -> ApiResult<AttachmentInfo> {
+    actor.scope(&state.db).thread(thread_id).await?;
+    let Some((filename, bytes)) = upload.file else {
         return Err(ApiError::invalid(
             "file_missing",
             "Send the file in a multipart field named `file`.",
@@ -165,21 +222,32 @@ pub async fn upload(
     tokio::fs::rename(&temp, &path)
         .await
         .map_err(|e| ApiError::Internal(format!("storing an attachment: {e}")))?;
-    let row = attachment::ActiveModel {
-        id: Set(id),
-        thread_id: Set(thread_id),
-        message_id: Set(None),
-        uploader_id: Set(actor.user.id),
-        filename: Set(filename),
-        content_type: Set(content_type.to_string()),
-        size: Set(bytes.len() as i64),
-        sha256: Set(hex::encode(Sha256::digest(&bytes))),
-        created_at: Set(Utc::now()),
+    let saved = async {
+        let txn = state.db.begin().await?;
+        let row = attachment::ActiveModel {
+            id: Set(id),
+            thread_id: Set(thread_id),
+            message_id: Set(None),
+            uploader_id: Set(actor.user.id),
+            filename: Set(filename),
+            content_type: Set(content_type.to_string()),
+            size: Set(bytes.len() as i64),
+            sha256: Set(hex::encode(Sha256::digest(&bytes))),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+        // The thread carries its attachments: its participants' pages show the file live.
+        super::log_thread(&txn, thread_id, crate::sync::Audience::default()).await?;
+        txn.commit().await?;
+        Ok::<_, sea_orm::DbErr>(row)
     }
-    .insert(&state.db)
     .await;
-    match row {
-        Ok(row) => Ok(view(row)),
+    match saved {
+        Ok(row) => {
+            state.changes.committed();
+            Ok(view(row, user_summary(&actor.user)))
+        }
         Err(e) => {
             // Nothing half-written: no row, no file.
             let _ = tokio::fs::remove_file(&path).await;
@@ -215,12 +283,22 @@ mod tests {
             check_content(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap(),
             "application/pdf"
         );
-        let elf = [
+        let mut elf = vec![
             0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0,
         ];
+        elf.resize(64, 0);
         let err = check_content(&elf).unwrap_err();
         assert!(err.to_string().contains("file_refused"));
-        assert!(check_content(b"just some text, not a document").is_err());
+        assert_eq!(inspect(&elf), Err(Refusal::Executable));
+        assert_eq!(inspect(b""), Err(Refusal::Empty));
+        assert_eq!(
+            inspect(b"just some text, not a document"),
+            Err(Refusal::Unknown)
+        );
+        assert_eq!(
+            inspect(b"PK\x03\x04").map_err(Refusal::page_code),
+            Err("file_type")
+        );
         assert_eq!(clean_filename(Some("../../etc/passwd")), "passwd");
         assert_eq!(clean_filename(Some("報告書.pdf")), "報告書.pdf");
     }

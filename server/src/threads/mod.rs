@@ -18,14 +18,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use app::domain::{
-    ChangeKind, ChangeOp, LiaisonThread, Message, NewThread, Participant, Role, ThreadPatch,
-    ThreadState,
+    ChangeKind, ChangeOp, LiaisonThread, Message, NewThread, NotificationKind, Participant,
+    ParticipantChoices, Role, ThreadPatch, ThreadState,
 };
 
 use crate::accounts::user_summary;
 use crate::audit;
 use crate::entities::{
-    liaison_thread, membership, message, message_mention, notification, organisation, platform,
+    attachment, liaison_thread, membership, message, message_mention, organisation, platform,
     read_marker, thread_participant, user, user_role,
 };
 use crate::http::{ApiError, ApiResult};
@@ -37,14 +37,7 @@ pub const EDIT_WINDOW_MINUTES: i64 = 15;
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 10_000;
 
-#[derive(Debug, Default, Clone)]
-pub struct ThreadFilter {
-    pub q: Option<String>,
-    pub state: Option<ThreadState>,
-    pub platform: Option<Uuid>,
-    pub mine: bool,
-    pub mentions: bool,
-}
+pub use app::domain::ThreadFilter;
 
 async fn active_participants(
     db: &impl ConnectionTrait,
@@ -187,6 +180,25 @@ async fn thread_view(
         unread = unread.filter(message::Column::CreatedAt.gt(marker.message_created_at));
     }
     let unread = unread.count(db).await?;
+    let files = attachment::Entity::find()
+        .filter(attachment::Column::ThreadId.eq(row.id))
+        .order_by_asc(attachment::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let uploaders: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(files.iter().map(|f| f.uploader_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let attachments = files
+        .into_iter()
+        .filter_map(|f| {
+            let by = uploaders.get(&f.uploader_id)?;
+            Some(attachments::view(f, user_summary(by)))
+        })
+        .collect();
     Ok(LiaisonThread {
         can_manage: can_manage(actor, &row, &participants),
         id: row.id,
@@ -201,6 +213,16 @@ async fn thread_view(
         last_message_at: row.last_message_at,
         message_count,
         unread,
+        attachments,
+    })
+}
+
+/// Who a thread may include: the caller's network and its member organisations.
+pub async fn choices(state: &AppState, actor: &Actor) -> ApiResult<ParticipantChoices> {
+    let scope = actor.scope(&state.db);
+    Ok(ParticipantChoices {
+        platforms: scope.platforms().await?,
+        organisations: scope.organisations().await?,
     })
 }
 
@@ -453,16 +475,13 @@ async fn insert_message(
         }
         .insert(txn)
         .await?;
-        notification::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(user_id),
-            kind: Set("mention".into()),
-            thread_id: Set(Some(thread_id)),
-            message_id: Set(Some(row.id)),
-            created_at: Set(now),
-            read_at: Set(None),
-        }
-        .insert(txn)
+        crate::notifications::notify(
+            txn,
+            user_id,
+            NotificationKind::Mention,
+            Some(thread_id),
+            Some(row.id),
+        )
         .await?;
     }
     liaison_thread::Entity::update_many()
@@ -842,7 +861,8 @@ pub async fn open_for_reading(state: &AppState, actor: &Actor, thread_id: Uuid) 
     if let Some(newest) = newest {
         mark_read(state, actor, thread_id, newest.id).await?;
     }
-    Ok(())
+    crate::notifications::mark_read(state, actor, crate::notifications::Which::Thread(thread_id))
+        .await
 }
 
 /// The messages without an audit entry: for the page that has just read them once and
@@ -870,6 +890,11 @@ async fn visible_message(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult
         .ok_or(ApiError::NotFound)?;
     actor.scope(&state.db).thread(row.thread_id).await?;
     Ok(row)
+}
+
+/// The thread of a message the actor may see (where a message form goes back to).
+pub async fn thread_of_message(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Uuid> {
+    Ok(visible_message(state, actor, id).await?.thread_id)
 }
 
 pub async fn edit_message(

@@ -196,7 +196,8 @@ pub async fn upload_attachment(
             e.body_text()
         ))
     })?;
-    let info = attachments::upload(&state, &actor, id, multipart).await?;
+    let upload = attachments::read(multipart).await?;
+    let info = attachments::store(&state, &actor, id, upload).await?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 

@@ -298,6 +298,9 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/threads/{id}/attachments", &["post"]),
         ("/api/v1/attachments/{id}", &["get"]),
         ("/api/v1/messages/{id}", &["patch", "delete"]),
+        ("/api/v1/notifications", &["get"]),
+        ("/api/v1/notifications/read", &["post"]),
+        ("/api/v1/notifications/{id}/read", &["post"]),
     ];
     for (path, methods) in expected {
         let item = paths

@@ -457,8 +457,28 @@ pub fn multipart_file(
     content_type: &str,
     bytes: &[u8],
 ) -> (String, Vec<u8>) {
+    multipart_form(&[], field, filename, content_type, bytes)
+}
+
+/// A `multipart/form-data` body of text fields followed by one file part, in that order
+/// (as a page's form sends its CSRF field before the file).
+pub fn multipart_form(
+    fields: &[(&str, &str)],
+    field: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
     let boundary = format!("kakehashi-test-{}", Uuid::new_v4().simple());
     let mut body = Vec::with_capacity(bytes.len() + 256);
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
     body.extend_from_slice(
         format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"

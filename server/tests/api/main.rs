@@ -7,6 +7,7 @@ mod accounts;
 mod cli;
 mod errors;
 mod invitations;
+mod notifications;
 mod pages;
 mod platforms;
 mod sync;

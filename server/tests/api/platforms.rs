@@ -172,9 +172,10 @@ async fn the_aomori_member_list_follows_the_guidelines() {
         let id: Uuid = member["id"].as_str().unwrap().parse().unwrap();
         assert!(ids.insert(id), "membership ids are unique");
         assert_eq!(member["platform_id"], aomori.to_string(), "{member}");
+        assert!(member["position"].is_i64(), "{member}");
         assert_eq!(
             member.as_object().unwrap().len(),
-            7,
+            8,
             "exactly the documented fields"
         );
     }

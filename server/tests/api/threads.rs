@@ -33,7 +33,7 @@ const AOMORI_NAME: &str = "あおもり就職氷河期世代活躍支援プラ�
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-fn id_of(value: &Value) -> String {
+pub(crate) fn id_of(value: &Value) -> String {
     value["id"]
         .as_str()
         .unwrap_or_else(|| panic!("an id in {value}"))
@@ -53,12 +53,12 @@ async fn expect_error(response: Response, status: StatusCode, code: &str, what: 
     assert_eq!(got, (status, code.to_string()), "{what}");
 }
 
-async fn create(user: &User, body: Value) -> Value {
+pub(crate) async fn create(user: &User, body: Value) -> Value {
     let r = user.post("/api/v1/threads", &body).await;
     json_with(r, StatusCode::CREATED, &format!("create thread {body}")).await
 }
 
-async fn post_message(user: &User, thread: &str, body: &str) -> Value {
+pub(crate) async fn post_message(user: &User, thread: &str, body: &str) -> Value {
     let r = user
         .post(
             &format!("/api/v1/threads/{thread}/messages"),
@@ -80,11 +80,11 @@ async fn mark_read(user: &User, thread: &str, message: &str) {
     assert_eq!(status, StatusCode::NO_CONTENT, "mark read: {text}");
 }
 
-async fn get_thread(user: &User, thread: &str) -> Value {
+pub(crate) async fn get_thread(user: &User, thread: &str) -> Value {
     user.get_json(&format!("/api/v1/threads/{thread}")).await
 }
 
-async fn messages(user: &User, thread: &str) -> Vec<Value> {
+pub(crate) async fn messages(user: &User, thread: &str) -> Vec<Value> {
     user.get_json(&format!("/api/v1/threads/{thread}/messages"))
         .await
         .as_array()
@@ -125,7 +125,7 @@ fn set<S: AsRef<str>>(items: &[S]) -> BTreeSet<String> {
     items.iter().map(|s| s.as_ref().to_string()).collect()
 }
 
-fn pdf_bytes() -> Vec<u8> {
+pub(crate) fn pdf_bytes() -> Vec<u8> {
     let mut pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     pdf.extend_from_slice(
         b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n\
@@ -146,7 +146,7 @@ fn png_bytes() -> Vec<u8> {
     png
 }
 
-fn elf_bytes() -> Vec<u8> {
+pub(crate) fn elf_bytes() -> Vec<u8> {
     let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
     elf.extend_from_slice(&[0u8; 8]);
     // e_type = ET_EXEC, e_machine = x86-64.
@@ -184,7 +184,7 @@ async fn thread_reads(app: &TestApp, thread: &str, reader: Uuid) -> u64 {
 }
 
 /// Moves a message's `created_at` this far into the past.
-async fn age_message(app: &TestApp, message_id: &str, by: chrono::Duration) {
+pub(crate) async fn age_message(app: &TestApp, message_id: &str, by: chrono::Duration) {
     let id: Uuid = message_id.parse().unwrap();
     let updated = message::Entity::update_many()
         .col_expr(

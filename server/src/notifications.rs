@@ -1,0 +1,243 @@
+//! Notifications (通知): what a person is told about, kept until they read it. Each one
+//! belongs to one user and travels in the sync feed to that user only, so the
+//! navigation's badge and the list update live. A notification about a thread the user
+//! no longer takes part in is not theirs to see any more: 404, and a delete in the feed.
+//! Liaison threads notify mentions; outreach requests will notify their steps here too.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use app::domain::{ChangeKind, ChangeOp, ErrorBody, Notification, NotificationKind};
+
+use crate::accounts::{user_summary, Authorized};
+use crate::entities::{liaison_thread, message, notification, user};
+use crate::http::{ApiError, ApiPath, ApiResult};
+use crate::policy::Actor;
+use crate::state::AppState;
+use crate::sync::{self, Audience};
+
+/// How many the list shows: the newest; older ones stay in the database.
+pub const LIST_LIMIT: u64 = 100;
+const EXCERPT_CHARS: usize = 80;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/notifications", get(list_notifications))
+        .route("/notifications/read", post(read_all))
+        .route("/notifications/{id}/read", post(read_one))
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
+    responses((status = 200, body = [Notification]), (status = 401, body = ErrorBody)))]
+pub async fn list_notifications(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+) -> ApiResult<Json<Vec<Notification>>> {
+    Ok(Json(list(&state, &actor).await?))
+}
+
+/// Mark one notification read.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn read_one(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    for_feed(&state, &actor, id).await?;
+    mark_read(&state, &actor, Which::One(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mark all the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn read_all(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+) -> ApiResult<StatusCode> {
+    mark_read(&state, &actor, Which::All).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a notification for a user inside the caller's transaction, and sends it to
+/// them (and only them) through the feed.
+pub async fn notify(
+    txn: &impl ConnectionTrait,
+    user_id: Uuid,
+    kind: NotificationKind,
+    thread_id: Option<Uuid>,
+    message_id: Option<Uuid>,
+) -> Result<(), sea_orm::DbErr> {
+    let id = Uuid::new_v4();
+    notification::Entity::insert(notification::ActiveModel {
+        id: sea_orm::ActiveValue::Set(id),
+        user_id: sea_orm::ActiveValue::Set(user_id),
+        kind: sea_orm::ActiveValue::Set(kind.as_str().into()),
+        thread_id: sea_orm::ActiveValue::Set(thread_id),
+        message_id: sea_orm::ActiveValue::Set(message_id),
+        created_at: sea_orm::ActiveValue::Set(Utc::now()),
+        read_at: sea_orm::ActiveValue::Set(None),
+    })
+    .exec(txn)
+    .await?;
+    sync::append(
+        txn,
+        ChangeKind::Notification,
+        id,
+        ChangeOp::Upsert,
+        &Audience::user(user_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether the actor may still see what the notification is about.
+async fn still_visible(state: &AppState, actor: &Actor, row: &notification::Model) -> bool {
+    match row.thread_id {
+        Some(thread_id) => actor.scope(&state.db).thread(thread_id).await.is_ok(),
+        None => true,
+    }
+}
+
+async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Vec<Notification>> {
+    let subjects: HashMap<Uuid, String> = liaison_thread::Entity::find()
+        .filter(liaison_thread::Column::Id.is_in(rows.iter().filter_map(|r| r.thread_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.subject))
+        .collect();
+    let messages: HashMap<Uuid, message::Model> = message::Entity::find()
+        .filter(message::Column::Id.is_in(rows.iter().filter_map(|r| r.message_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let authors: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(messages.values().map(|m| m.author_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let message = row.message_id.and_then(|id| messages.get(&id));
+            Notification {
+                id: row.id,
+                kind: NotificationKind::parse(&row.kind).unwrap_or(NotificationKind::Mention),
+                thread_id: row.thread_id,
+                message_id: row.message_id,
+                subject: row
+                    .thread_id
+                    .and_then(|id| subjects.get(&id).cloned())
+                    .unwrap_or_default(),
+                excerpt: message
+                    .map(|m| m.body.chars().take(EXCERPT_CHARS).collect())
+                    .unwrap_or_default(),
+                by: message
+                    .and_then(|m| authors.get(&m.author_id))
+                    .map(user_summary),
+                created_at: row.created_at,
+                read_at: row.read_at,
+            }
+        })
+        .collect())
+}
+
+/// The caller's notifications, newest first, about what they may still see.
+pub async fn list(state: &AppState, actor: &Actor) -> ApiResult<Vec<Notification>> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user.id))
+        .order_by_desc(notification::Column::CreatedAt)
+        .limit(LIST_LIMIT)
+        .all(&state.db)
+        .await?;
+    let mut visible = Vec::with_capacity(rows.len());
+    for row in rows {
+        if still_visible(state, actor, &row).await {
+            visible.push(row);
+        }
+    }
+    views(state, visible).await
+}
+
+/// One notification as the feed shows it to its user; 404 to anyone else.
+pub async fn for_feed(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Notification> {
+    let row = notification::Entity::find_by_id(id)
+        .filter(notification::Column::UserId.eq(actor.user.id))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !still_visible(state, actor, &row).await {
+        return Err(ApiError::NotFound);
+    }
+    views(state, vec![row])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+pub enum Which {
+    One(Uuid),
+    /// Everything about one thread: the person has opened it.
+    Thread(Uuid),
+    All,
+}
+
+/// Marks the caller's unread notifications read; each one that changes is sent again.
+pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResult<()> {
+    let mut unread = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user.id))
+        .filter(notification::Column::ReadAt.is_null());
+    unread = match which {
+        Which::One(id) => unread.filter(notification::Column::Id.eq(id)),
+        Which::Thread(thread_id) => unread.filter(notification::Column::ThreadId.eq(thread_id)),
+        Which::All => unread,
+    };
+    let ids: Vec<Uuid> = unread
+        .select_only()
+        .column(notification::Column::Id)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let txn = state.db.begin().await?;
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::Id.is_in(ids.iter().copied()))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&txn)
+        .await?;
+    for id in ids {
+        sync::append(
+            &txn,
+            ChangeKind::Notification,
+            id,
+            ChangeOp::Upsert,
+            &Audience::user(actor.user.id),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.changes.committed();
+    Ok(())
+}
