@@ -5,6 +5,7 @@
 pub mod api;
 pub mod domain;
 pub mod i18n;
+pub mod personal_data;
 pub mod wareki;
 
 mod layout;
