@@ -28,6 +28,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 /// A tenant: the prefectural platform (都道府県PF) or a municipal one (市町村PF).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -478,8 +479,25 @@ pub struct ReadMarker {
 pub enum NotificationKind {
     /// Someone mentioned them with `@` in a liaison thread.
     Mention,
+    /// An outreach request was submitted (to the secretariat).
+    OutreachSubmitted,
+    /// An outreach request was routed to their organisation.
+    OutreachRouted,
+    /// An organisation answered their platform's request.
+    OutreachAnswered,
+    /// The secretariat returned their platform's request.
+    OutreachReturned,
+    /// An organisation declined their platform's request.
+    OutreachDeclined,
 }
-text_enum!(NotificationKind { Mention => "mention" });
+text_enum!(NotificationKind {
+    Mention => "mention",
+    OutreachSubmitted => "outreach_submitted",
+    OutreachRouted => "outreach_routed",
+    OutreachAnswered => "outreach_answered",
+    OutreachReturned => "outreach_returned",
+    OutreachDeclined => "outreach_declined",
+});
 
 /// A notification for one user (`GET /api/v1/notifications`), kept until read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -487,10 +505,12 @@ text_enum!(NotificationKind { Mention => "mention" });
 pub struct Notification {
     pub id: Uuid,
     pub kind: NotificationKind,
-    /// Where to go: the thread (and message) it is about.
+    /// Where to go: the thread (and message) it is about…
     pub thread_id: Option<Uuid>,
     pub message_id: Option<Uuid>,
-    /// The thread's subject.
+    /// …or the outreach request.
+    pub outreach_request_id: Option<Uuid>,
+    /// The thread's subject or the request's title.
     pub subject: String,
     /// The start of the message, as it reads now (empty once deleted).
     pub excerpt: String,
@@ -516,6 +536,7 @@ pub enum ChangeKind {
     Thread,
     Message,
     Notification,
+    OutreachRequest,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -523,6 +544,7 @@ text_enum!(ChangeKind {
     Thread => "thread",
     Message => "message",
     Notification => "notification",
+    OutreachRequest => "outreach_request",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod domain;
 pub mod i18n;
+pub mod outreach;
 pub mod personal_data;
 pub mod wareki;
 

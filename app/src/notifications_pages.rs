@@ -85,9 +85,14 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
     let store = use_sync_store();
     let id = notification.id;
     let unread = notification.read_at.is_none();
-    let href = match (notification.thread_id, notification.message_id) {
-        (Some(thread), Some(message)) => format!("/threads/{thread}#message-{message}"),
-        (Some(thread), None) => format!("/threads/{thread}"),
+    let href = match (
+        notification.thread_id,
+        notification.message_id,
+        notification.outreach_request_id,
+    ) {
+        (Some(thread), Some(message), _) => format!("/threads/{thread}#message-{message}"),
+        (Some(thread), None, _) => format!("/threads/{thread}"),
+        (None, _, Some(request)) => format!("/outreach/{request}"),
         _ => "/notifications".into(),
     };
     let who = notification
@@ -97,6 +102,11 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         .unwrap_or_default();
     let what = match notification.kind {
         NotificationKind::Mention => Key::MentionedYou,
+        NotificationKind::OutreachSubmitted => Key::OutreachSubmittedNote,
+        NotificationKind::OutreachRouted => Key::OutreachRoutedNote,
+        NotificationKind::OutreachAnswered => Key::OutreachAnsweredNote,
+        NotificationKind::OutreachReturned => Key::OutreachReturnedNote,
+        NotificationKind::OutreachDeclined => Key::OutreachDeclinedNote,
     };
     let at = notification.created_at;
     let read_one = move |ev: leptos::ev::SubmitEvent| {

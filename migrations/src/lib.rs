@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_sync;
 mod m20261125_000003_threads;
+mod m20261129_000004_outreach;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_sync::Migration),
             Box::new(m20261125_000003_threads::Migration),
+            Box::new(m20261129_000004_outreach::Migration),
         ]
     }
 }

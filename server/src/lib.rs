@@ -16,6 +16,7 @@ pub mod entities;
 pub mod http;
 pub mod notifications;
 pub mod openapi;
+pub mod outreach;
 pub mod platforms;
 pub mod policy;
 pub mod seed;

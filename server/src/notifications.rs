@@ -2,7 +2,7 @@
 //! belongs to one user and travels in the sync feed to that user only, so the
 //! navigation's badge and the list update live. A notification about a thread the user
 //! no longer takes part in is not theirs to see any more: 404, and a delete in the feed.
-//! Liaison threads notify mentions; outreach requests will notify their steps here too.
+//! Liaison threads notify mentions; outreach requests notify the steps that need someone.
 
 use std::collections::HashMap;
 
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use app::domain::{ChangeKind, ChangeOp, ErrorBody, Notification, NotificationKind};
 
 use crate::accounts::{user_summary, Authorized};
-use crate::entities::{liaison_thread, message, notification, user};
+use crate::entities::{liaison_thread, message, notification, outreach_request, user};
 use crate::http::{ApiError, ApiPath, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
@@ -73,22 +73,37 @@ pub async fn read_all(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// What a notification is about.
+pub enum About {
+    Message { thread_id: Uuid, message_id: Uuid },
+    Outreach(Uuid),
+}
+
 /// Records a notification for a user inside the caller's transaction, and sends it to
 /// them (and only them) through the feed.
 pub async fn notify(
     txn: &impl ConnectionTrait,
     user_id: Uuid,
     kind: NotificationKind,
-    thread_id: Option<Uuid>,
-    message_id: Option<Uuid>,
+    about: About,
+    by: Uuid,
 ) -> Result<(), sea_orm::DbErr> {
     let id = Uuid::new_v4();
+    let (thread_id, message_id, outreach_request_id) = match about {
+        About::Message {
+            thread_id,
+            message_id,
+        } => (Some(thread_id), Some(message_id), None),
+        About::Outreach(request) => (None, None, Some(request)),
+    };
     notification::Entity::insert(notification::ActiveModel {
         id: sea_orm::ActiveValue::Set(id),
         user_id: sea_orm::ActiveValue::Set(user_id),
         kind: sea_orm::ActiveValue::Set(kind.as_str().into()),
         thread_id: sea_orm::ActiveValue::Set(thread_id),
         message_id: sea_orm::ActiveValue::Set(message_id),
+        outreach_request_id: sea_orm::ActiveValue::Set(outreach_request_id),
+        actor_id: sea_orm::ActiveValue::Set(Some(by)),
         created_at: sea_orm::ActiveValue::Set(Utc::now()),
         read_at: sea_orm::ActiveValue::Set(None),
     })
@@ -107,9 +122,11 @@ pub async fn notify(
 
 /// Whether the actor may still see what the notification is about.
 async fn still_visible(state: &AppState, actor: &Actor, row: &notification::Model) -> bool {
-    match row.thread_id {
-        Some(thread_id) => actor.scope(&state.db).thread(thread_id).await.is_ok(),
-        None => true,
+    let scope = actor.scope(&state.db);
+    match (row.thread_id, row.outreach_request_id) {
+        (Some(thread_id), _) => scope.thread(thread_id).await.is_ok(),
+        (None, Some(request)) => scope.outreach_request(request).await.is_ok(),
+        (None, None) => true,
     }
 }
 
@@ -121,6 +138,15 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
         .into_iter()
         .map(|t| (t.id, t.subject))
         .collect();
+    let titles: HashMap<Uuid, String> = outreach_request::Entity::find()
+        .filter(
+            outreach_request::Column::Id.is_in(rows.iter().filter_map(|r| r.outreach_request_id)),
+        )
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.title))
+        .collect();
     let messages: HashMap<Uuid, message::Model> = message::Entity::find()
         .filter(message::Column::Id.is_in(rows.iter().filter_map(|r| r.message_id)))
         .all(&state.db)
@@ -129,7 +155,14 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
         .map(|m| (m.id, m))
         .collect();
     let authors: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(messages.values().map(|m| m.author_id)))
+        .filter(
+            user::Column::Id.is_in(
+                messages
+                    .values()
+                    .map(|m| m.author_id)
+                    .chain(rows.iter().filter_map(|r| r.actor_id)),
+            ),
+        )
         .all(&state.db)
         .await?
         .into_iter()
@@ -144,15 +177,22 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
                 kind: NotificationKind::parse(&row.kind).unwrap_or(NotificationKind::Mention),
                 thread_id: row.thread_id,
                 message_id: row.message_id,
+                outreach_request_id: row.outreach_request_id,
                 subject: row
                     .thread_id
                     .and_then(|id| subjects.get(&id).cloned())
+                    .or_else(|| {
+                        row.outreach_request_id
+                            .and_then(|id| titles.get(&id).cloned())
+                    })
                     .unwrap_or_default(),
                 excerpt: message
                     .map(|m| m.body.chars().take(EXCERPT_CHARS).collect())
                     .unwrap_or_default(),
-                by: message
-                    .and_then(|m| authors.get(&m.author_id))
+                by: row
+                    .actor_id
+                    .or(message.map(|m| m.author_id))
+                    .and_then(|id| authors.get(&id))
                     .map(user_summary),
                 created_at: row.created_at,
                 read_at: row.read_at,

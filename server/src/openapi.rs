@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, notifications, platforms, sync, threads};
+use crate::{accounts, notifications, outreach, platforms, sync, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,11 +42,18 @@ use crate::{accounts, notifications, platforms, sync, threads};
         notifications::list_notifications,
         notifications::read_one,
         notifications::read_all,
+        outreach::routes::list_requests,
+        outreach::routes::create_request,
+        outreach::routes::get_request,
+        outreach::routes::patch_request,
+        outreach::routes::transition,
+        outreach::routes::respond,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
         (name = "platforms", description = "Platforms, members and organisations"),
         (name = "threads", description = "Liaison threads (連絡調整) across platforms"),
+        (name = "outreach", description = "Outreach and placement requests to economic organisations (働きかけ・受け入れ先開拓の依頼)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),
     )

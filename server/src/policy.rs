@@ -303,6 +303,43 @@ impl Scope<'_> {
             .ok_or(ApiError::NotFound)
     }
 
+    /// The outreach requests the actor may see: their platform's (working on the
+    /// requesting platform, not as a responder), every one of their prefectural network
+    /// when they work on its prefectural platform (the secretariat), and those routed to
+    /// their organisation.
+    pub fn outreach_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+        use crate::entities::{outreach_request as or, outreach_target as ot};
+        let working = self.actor.working_platforms();
+        let routed = sea_orm::sea_query::Query::select()
+            .column(ot::Column::RequestId)
+            .from(ot::Entity)
+            .and_where(ot::Column::OrganisationId.eq(self.actor.organisation.id))
+            .to_owned();
+        sea_orm::sea_query::Query::select()
+            .column(or::Column::Id)
+            .from(or::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(or::Column::PlatformId.is_in(working.clone()))
+                    .add(or::Column::NetworkId.is_in(working))
+                    .add(or::Column::Id.in_subquery(routed)),
+            )
+            .to_owned()
+    }
+
+    /// One outreach request, if the actor may see it; anyone else gets 404.
+    pub async fn outreach_request(
+        &self,
+        id: Uuid,
+    ) -> ApiResult<crate::entities::outreach_request::Model> {
+        use crate::entities::outreach_request as or;
+        or::Entity::find_by_id(id)
+            .filter(or::Column::Id.in_subquery(self.outreach_ids_visible()))
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
     /// A platform the actor may run (invite into): 404 when they may not see it, 403
     /// when they see it but hold no coordinator role there.
     pub async fn platform_to_manage(&self, platform_id: Uuid) -> ApiResult<Platform> {

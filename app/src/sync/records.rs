@@ -11,6 +11,7 @@ use crate::domain::{
     Change, ChangeKind, ChangeOp, LiaisonThread, Member, Message, Notification, Platform,
     ThreadFilter,
 };
+use crate::outreach::OutreachRequest;
 
 /// The records the pages render from: every kind the feed carries.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +21,7 @@ pub struct Records {
     pub threads: HashMap<Uuid, LiaisonThread>,
     pub messages: HashMap<Uuid, Message>,
     pub notifications: HashMap<Uuid, Notification>,
+    pub outreach: HashMap<Uuid, OutreachRequest>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -94,6 +96,7 @@ impl Records {
             }
             ChangeKind::Message => vec![put(&mut self.messages, change).0],
             ChangeKind::Notification => vec![put(&mut self.notifications, change).0],
+            ChangeKind::OutreachRequest => vec![put(&mut self.outreach, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -129,6 +132,7 @@ impl Records {
             Some(ChangeKind::Thread) => restore_into(&mut self.threads, id, json),
             Some(ChangeKind::Message) => restore_into(&mut self.messages, id, json),
             Some(ChangeKind::Notification) => restore_into(&mut self.notifications, id, json),
+            Some(ChangeKind::OutreachRequest) => restore_into(&mut self.outreach, id, json),
             None => {}
         }
     }
@@ -406,6 +410,7 @@ mod tests {
             kind: crate::domain::NotificationKind::Mention,
             thread_id: Some(Uuid::new_v4()),
             message_id: None,
+            outreach_request_id: None,
             subject: "就労支援".into(),
             excerpt: "@hachinohe".into(),
             by: Some(user()),

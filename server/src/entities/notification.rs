@@ -9,6 +9,9 @@ pub struct Model {
     pub kind: String,
     pub thread_id: Option<Uuid>,
     pub message_id: Option<Uuid>,
+    pub outreach_request_id: Option<Uuid>,
+    /// Who caused it.
+    pub actor_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
 }

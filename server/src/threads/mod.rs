@@ -479,8 +479,11 @@ async fn insert_message(
             txn,
             user_id,
             NotificationKind::Mention,
-            Some(thread_id),
-            Some(row.id),
+            crate::notifications::About::Message {
+                thread_id,
+                message_id: row.id,
+            },
+            actor.user.id,
         )
         .await?;
     }

@@ -301,6 +301,10 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/notifications", &["get"]),
         ("/api/v1/notifications/read", &["post"]),
         ("/api/v1/notifications/{id}/read", &["post"]),
+        ("/api/v1/outreach-requests", &["get", "post"]),
+        ("/api/v1/outreach-requests/{id}", &["get", "patch"]),
+        ("/api/v1/outreach-requests/{id}/transitions", &["post"]),
+        ("/api/v1/outreach-requests/{id}/responses", &["post"]),
     ];
     for (path, methods) in expected {
         let item = paths

@@ -8,6 +8,7 @@ mod cli;
 mod errors;
 mod invitations;
 mod notifications;
+mod outreach;
 mod pages;
 mod platforms;
 mod sync;

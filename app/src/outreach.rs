@@ -1,0 +1,539 @@
+//! Outreach and placement requests (働きかけ・受け入れ先開拓の依頼, guidelines §3(2) and
+//! §4(4)): the wire types and the workflow's rules, shared by the server (which enforces
+//! them) and the pages (which offer only what the rules allow). The state machine lives
+//! here as plain functions, so it is tested without a server.
+//!
+//! ```text
+//! draft ──submit──▶ submitted ──route──▶ routed ──answer──▶ answered ──close──▶ closed
+//!   ▲                   │                  │                  │
+//!   └──submit── returned ◀──return─────────┘ (before routing)  │
+//!                                          └─ every organisation declines ─▶ declined
+//! any state before closed ──withdraw──▶ withdrawn
+//! ```
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::{text_enum, UserSummary};
+
+/// What is asked of the economic organisations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutreachKind {
+    /// 受け入れ先の開拓
+    PlacementDevelopment,
+    /// 雇用にあたって必要な配慮
+    Accommodation,
+    /// つながり作り
+    Connection,
+    /// 面接会・説明会
+    RecruitmentEvent,
+}
+text_enum!(OutreachKind {
+    PlacementDevelopment => "placement_development",
+    Accommodation => "accommodation",
+    Connection => "connection",
+    RecruitmentEvent => "recruitment_event",
+});
+
+/// The target groups of guidelines §4(1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TargetGroup {
+    /// 不安定な就労状態にある方
+    UnstableEmployment,
+    /// 長期にわたり無業の状態にある方
+    LongTermUnemployed,
+    /// 社会参加に向けた支援を必要とする方
+    SocialParticipation,
+}
+text_enum!(TargetGroup {
+    UnstableEmployment => "unstable_employment",
+    LongTermUnemployed => "long_term_unemployed",
+    SocialParticipation => "social_participation",
+});
+
+/// The accommodations checklist of the anonymised profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Accommodation {
+    /// 短時間勤務
+    ShortHours,
+    /// 勤務日・時間の柔軟な調整
+    FlexibleSchedule,
+    /// 段階的な勤務開始
+    GradualStart,
+    /// 静かな作業環境
+    QuietWorkspace,
+    /// 指示の文書化
+    WrittenInstructions,
+    /// 職場での相談相手
+    WorkplaceMentor,
+    /// ジョブコーチ等の支援
+    JobCoach,
+    /// 通勤への配慮
+    Commute,
+}
+text_enum!(Accommodation {
+    ShortHours => "short_hours",
+    FlexibleSchedule => "flexible_schedule",
+    GradualStart => "gradual_start",
+    QuietWorkspace => "quiet_workspace",
+    WrittenInstructions => "written_instructions",
+    WorkplaceMentor => "workplace_mentor",
+    JobCoach => "job_coach",
+    Commute => "commute",
+});
+
+/// Who the request is about, without a single detail that identifies a person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Profile {
+    /// Such as "40-44".
+    #[serde(default)]
+    pub age_band: String,
+    #[serde(default)]
+    pub desired_work: String,
+    /// Such as 週20時間.
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub accommodations: Vec<Accommodation>,
+    /// Accommodations the checklist does not name.
+    #[serde(default)]
+    pub accommodations_note: String,
+    /// When work could start, such as 令和8年6月.
+    #[serde(default)]
+    pub start: String,
+    /// How many people.
+    #[serde(default = "one")]
+    pub people: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutreachState {
+    Draft,
+    Submitted,
+    Routed,
+    Returned,
+    Answered,
+    Declined,
+    Closed,
+    Withdrawn,
+}
+text_enum!(OutreachState {
+    Draft => "draft",
+    Submitted => "submitted",
+    Routed => "routed",
+    Returned => "returned",
+    Answered => "answered",
+    Declined => "declined",
+    Closed => "closed",
+    Withdrawn => "withdrawn",
+});
+
+impl OutreachState {
+    /// Still being worked on: the deadline matters.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            OutreachState::Closed | OutreachState::Withdrawn | OutreachState::Declined
+        )
+    }
+
+    /// The requester may change the request itself.
+    pub fn is_editable(self) -> bool {
+        matches!(self, OutreachState::Draft | OutreachState::Returned)
+    }
+}
+
+/// One addressed organisation's own status on a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    Pending,
+    Acknowledged,
+    Answered,
+    Declined,
+}
+text_enum!(TargetStatus {
+    Pending => "pending",
+    Acknowledged => "acknowledged",
+    Answered => "answered",
+    Declined => "declined",
+});
+
+/// A step of the workflow (`POST …/transitions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutreachAction {
+    Submit,
+    Route,
+    Return,
+    Acknowledge,
+    Decline,
+    Close,
+    Withdraw,
+}
+text_enum!(OutreachAction {
+    Submit => "submit",
+    Route => "route",
+    Return => "return",
+    Acknowledge => "acknowledge",
+    Decline => "decline",
+    Close => "close",
+    Withdraw => "withdraw",
+});
+
+/// The parts a person plays on one request. One person may play several (a prefectural
+/// coordinator who also drafted the request).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// Works on the requesting platform (not as an observer).
+    pub requester: bool,
+    /// A coordinator of the prefectural platform (事務局).
+    pub secretariat: bool,
+    /// Of an organisation the request is routed to, with its status there.
+    pub responder: Option<TargetStatus>,
+}
+
+/// Whether a part may take an action, whatever the state (403 when not).
+pub fn role_allows(parts: Parts, action: OutreachAction) -> bool {
+    match action {
+        OutreachAction::Submit | OutreachAction::Close | OutreachAction::Withdraw => {
+            parts.requester
+        }
+        OutreachAction::Route | OutreachAction::Return => parts.secretariat,
+        OutreachAction::Acknowledge | OutreachAction::Decline => parts.responder.is_some(),
+    }
+}
+
+/// Whether the state (and the caller's organisation's status) fits the action (409 when
+/// not).
+pub fn state_allows(
+    state: OutreachState,
+    own: Option<TargetStatus>,
+    action: OutreachAction,
+) -> bool {
+    use OutreachState::*;
+    match action {
+        OutreachAction::Submit => matches!(state, Draft | Returned),
+        // Routing again adds organisations to a request already out.
+        OutreachAction::Route => matches!(state, Submitted | Routed | Answered),
+        OutreachAction::Return => state == Submitted,
+        OutreachAction::Acknowledge => {
+            matches!(state, Routed | Answered) && own == Some(TargetStatus::Pending)
+        }
+        OutreachAction::Decline => {
+            matches!(state, Routed | Answered)
+                && matches!(
+                    own,
+                    Some(TargetStatus::Pending | TargetStatus::Acknowledged)
+                )
+        }
+        OutreachAction::Close => matches!(state, Routed | Answered | Declined),
+        OutreachAction::Withdraw => !matches!(state, Closed | Withdrawn),
+    }
+}
+
+/// Whether an organisation may answer now.
+pub fn may_answer(state: OutreachState, own: Option<TargetStatus>) -> bool {
+    matches!(state, OutreachState::Routed | OutreachState::Answered)
+        && matches!(
+            own,
+            Some(TargetStatus::Pending | TargetStatus::Acknowledged | TargetStatus::Answered)
+        )
+}
+
+/// The actions a person may take now, in the order the page offers them.
+pub fn available(parts: Parts, state: OutreachState) -> Vec<OutreachAction> {
+    OutreachAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| role_allows(parts, *a) && state_allows(state, parts.responder, *a))
+        .collect()
+}
+
+/// The request's state once every addressed organisation's status is known: all of them
+/// declined makes it declined; an answer makes it answered.
+pub fn settle(state: OutreachState, statuses: &[TargetStatus]) -> OutreachState {
+    if !matches!(state, OutreachState::Routed | OutreachState::Answered) || statuses.is_empty() {
+        return state;
+    }
+    if statuses.iter().all(|s| *s == TargetStatus::Declined) {
+        OutreachState::Declined
+    } else if statuses.contains(&TargetStatus::Answered) {
+        OutreachState::Answered
+    } else {
+        state
+    }
+}
+
+/// `POST /api/v1/outreach-requests`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewOutreachRequest {
+    pub kind: OutreachKind,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub target_groups: Vec<TargetGroup>,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub profile: Profile,
+    /// A date, Japan time.
+    pub deadline: NaiveDate,
+    /// Organisations it should go to (the secretariat decides).
+    #[serde(default)]
+    pub organisation_ids: Vec<Uuid>,
+    /// The requesting platform; may be left out by someone who works on one only.
+    pub platform_id: Option<Uuid>,
+}
+
+/// `PATCH /api/v1/outreach-requests/{id}` while draft or returned: any subset.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutreachPatch {
+    pub kind: Option<OutreachKind>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub target_groups: Option<Vec<TargetGroup>>,
+    pub area: Option<String>,
+    pub profile: Option<Profile>,
+    pub deadline: Option<NaiveDate>,
+    pub organisation_ids: Option<Vec<Uuid>>,
+}
+
+/// The result the requester records when closing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Outcome {
+    /// Placements made.
+    pub placements: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /api/v1/outreach-requests/{id}/transitions`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Transition {
+    pub action: OutreachAction,
+    /// With `route`.
+    pub organisation_ids: Option<Vec<Uuid>>,
+    /// With `return` and `decline` (required), and any other step (optional).
+    pub comment: Option<String>,
+    /// With `close`.
+    pub outcome: Option<Outcome>,
+}
+
+/// A company an organisation proposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Company {
+    pub name: String,
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub area: String,
+}
+
+/// `POST /api/v1/outreach-requests/{id}/responses`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewResponse {
+    pub body: String,
+    #[serde(default)]
+    pub placements_offered: u32,
+    #[serde(default)]
+    pub companies: Vec<Company>,
+    pub conditions: Option<String>,
+    pub next_steps: Option<String>,
+}
+
+/// An organisation's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutreachResponse {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub author: UserSummary,
+    pub body: String,
+    pub placements_offered: u32,
+    pub companies: Vec<Company>,
+    pub conditions: Option<String>,
+    pub next_steps: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An addressed organisation and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AddressedOrganisation {
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub status: TargetStatus,
+    /// A decline's reason.
+    pub comment: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One step of the timeline: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    /// `created`, `edited`, `answered` or an action (`submit`, `route`, …).
+    pub action: String,
+    pub by: UserSummary,
+    pub organisation_name: Option<String>,
+    pub comment: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A request as one person sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutreachRequest {
+    pub id: Uuid,
+    pub platform_id: Uuid,
+    pub platform_name: String,
+    pub kind: OutreachKind,
+    pub title: String,
+    pub description: String,
+    pub target_groups: Vec<TargetGroup>,
+    pub area: String,
+    pub profile: Profile,
+    pub deadline: NaiveDate,
+    pub state: OutreachState,
+    /// Past its deadline (Japan time) and still open.
+    pub overdue: bool,
+    pub suggested_organisation_ids: Vec<Uuid>,
+    pub organisations: Vec<AddressedOrganisation>,
+    pub responses: Vec<OutreachResponse>,
+    pub timeline: Vec<TimelineEntry>,
+    pub outcome: Option<Outcome>,
+    pub created_by: UserSummary,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do now (transitions), and whether they may answer or edit.
+    pub actions: Vec<OutreachAction>,
+    pub can_answer: bool,
+    pub can_edit: bool,
+}
+
+impl OutreachRequest {
+    /// Waiting for this person: an action of theirs other than withdrawing.
+    pub fn needs_action(&self) -> bool {
+        self.can_answer
+            && !self
+                .organisations
+                .iter()
+                .any(|o| o.status == TargetStatus::Answered)
+            || self
+                .actions
+                .iter()
+                .any(|a| !matches!(a, OutreachAction::Withdraw))
+    }
+}
+
+/// A page of `GET /api/v1/outreach-requests`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OutreachList {
+    pub items: Vec<OutreachRequest>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OutreachAction::*;
+    use OutreachState::*;
+
+    const REQUESTER: Parts = Parts {
+        requester: true,
+        secretariat: false,
+        responder: None,
+    };
+    const SECRETARIAT: Parts = Parts {
+        requester: false,
+        secretariat: true,
+        responder: None,
+    };
+
+    fn responder(status: TargetStatus) -> Parts {
+        Parts {
+            responder: Some(status),
+            ..Parts::default()
+        }
+    }
+
+    #[test]
+    fn each_part_has_its_steps() {
+        assert_eq!(available(REQUESTER, Draft), vec![Submit, Withdraw]);
+        assert_eq!(available(REQUESTER, Returned), vec![Submit, Withdraw]);
+        assert_eq!(available(REQUESTER, Answered), vec![Close, Withdraw]);
+        assert_eq!(available(REQUESTER, Closed), vec![]);
+        assert_eq!(available(SECRETARIAT, Submitted), vec![Route, Return]);
+        assert_eq!(available(SECRETARIAT, Routed), vec![Route]);
+        assert_eq!(available(SECRETARIAT, Draft), vec![]);
+        assert_eq!(
+            available(responder(TargetStatus::Pending), Routed),
+            vec![Acknowledge, Decline]
+        );
+        assert_eq!(
+            available(responder(TargetStatus::Acknowledged), Answered),
+            vec![Decline]
+        );
+        assert_eq!(available(responder(TargetStatus::Declined), Routed), vec![]);
+        assert!(!role_allows(SECRETARIAT, Submit));
+        assert!(!role_allows(REQUESTER, Route));
+        assert!(!role_allows(responder(TargetStatus::Pending), Close));
+    }
+
+    #[test]
+    fn answers_and_declines_settle_the_state() {
+        use TargetStatus::*;
+        assert_eq!(
+            settle(OutreachState::Routed, &[Declined, Declined]),
+            OutreachState::Declined
+        );
+        assert_eq!(
+            settle(OutreachState::Routed, &[Declined, Pending]),
+            OutreachState::Routed
+        );
+        assert_eq!(
+            settle(OutreachState::Routed, &[Declined, Answered]),
+            OutreachState::Answered
+        );
+        assert_eq!(
+            settle(OutreachState::Answered, &[Declined, Declined]),
+            OutreachState::Declined
+        );
+        assert_eq!(
+            settle(OutreachState::Closed, &[Declined]),
+            OutreachState::Closed
+        );
+        assert!(may_answer(OutreachState::Routed, Some(Pending)));
+        assert!(!may_answer(OutreachState::Routed, Some(Declined)));
+        assert!(!may_answer(OutreachState::Closed, Some(Answered)));
+    }
+}
