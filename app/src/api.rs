@@ -91,6 +91,22 @@ pub mod backend {
         ) -> BoxFuture<'a, ThreadPage>;
         fn notifications_page<'a>(&'a self, request: &'a Parts)
             -> BoxFuture<'a, NotificationsPage>;
+        fn outreach_list_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            filter: crate::outreach::OutreachFilter,
+        ) -> BoxFuture<'a, crate::outreach::OutreachListPage>;
+        fn outreach_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+        ) -> BoxFuture<'a, crate::outreach::OutreachPage>;
+        /// The drafting form; with `id`, editing that request.
+        fn outreach_form_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: Option<uuid::Uuid>,
+        ) -> BoxFuture<'a, crate::outreach::OutreachFormPage>;
     }
 
     #[derive(Clone)]
@@ -148,4 +164,30 @@ pub async fn fetch_thread_page(id: uuid::Uuid) -> Result<ThreadPage, AppError> {
 #[server(prefix = "/sfn", endpoint = "notifications_page", input = GetUrl)]
 pub async fn fetch_notifications_page() -> Result<NotificationsPage, AppError> {
     backend::with_request(|b, parts| b.notifications_page(parts)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "outreach_list_page", input = GetUrl)]
+pub async fn fetch_outreach_list_page(
+    state: Option<String>,
+    kind: Option<String>,
+    platform: Option<String>,
+    overdue: Option<String>,
+    page: Option<String>,
+) -> Result<crate::outreach::OutreachListPage, AppError> {
+    let filter = crate::outreach::OutreachFilter::from_params(state, kind, platform, overdue, page);
+    backend::with_request(move |b, parts| b.outreach_list_page(parts, filter)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "outreach_page", input = GetUrl)]
+pub async fn fetch_outreach_page(
+    id: uuid::Uuid,
+) -> Result<crate::outreach::OutreachPage, AppError> {
+    backend::with_request(move |b, parts| b.outreach_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "outreach_form_page", input = GetUrl)]
+pub async fn fetch_outreach_form_page(
+    id: Option<uuid::Uuid>,
+) -> Result<crate::outreach::OutreachFormPage, AppError> {
+    backend::with_request(move |b, parts| b.outreach_form_page(parts, id)).await
 }

@@ -78,6 +78,15 @@ pub fn Layout(
                         </a>
                     </li>
                     <li>
+                        <a href="/outreach">
+                            {tr(Key::Outreach)}
+                            <NavCount
+                                count=Signal::derive(move || store.records.with(|r| r.outreach_needing_action()))
+                                label=Key::OutreachNeedsActionInNav
+                            />
+                        </a>
+                    </li>
+                    <li>
                         <a href="/notifications">
                             {tr(Key::Notifications)}
                             <NavCount

@@ -15,6 +15,7 @@ pub mod layout_support {
     pub use crate::layout::encode_component;
 }
 mod notifications_pages;
+mod outreach_pages;
 mod pages;
 pub mod sync;
 mod threads_pages;
@@ -125,6 +126,10 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/threads") view=threads_pages::ThreadsListPage ssr=SsrMode::Async/>
                 <Route path=path!("/threads/:id") view=threads_pages::ThreadPageView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach") view=outreach_pages::OutreachListView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/new") view=outreach_pages::OutreachNewView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/:id") view=outreach_pages::OutreachRequestView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/:id/edit") view=outreach_pages::OutreachEditView ssr=SsrMode::Async/>
                 <Route
                     path=path!("/notifications")
                     view=notifications_pages::NotificationsListPage

@@ -452,6 +452,90 @@ impl OutreachRequest {
     }
 }
 
+/// Which requests to list (`GET /api/v1/outreach-requests` and the list page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutreachFilter {
+    pub state: Option<OutreachState>,
+    pub kind: Option<OutreachKind>,
+    pub platform: Option<Uuid>,
+    pub organisation: Option<Uuid>,
+    /// Only open requests past their deadline (Japan time).
+    pub overdue: bool,
+    /// From 0.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// How many a page lists unless asked otherwise.
+pub const DEFAULT_PER_PAGE: u64 = 50;
+
+impl OutreachFilter {
+    /// From the list page's query string; what does not parse is ignored.
+    pub fn from_params(
+        state: Option<String>,
+        kind: Option<String>,
+        platform: Option<String>,
+        overdue: Option<String>,
+        page: Option<String>,
+    ) -> Self {
+        OutreachFilter {
+            state: state.as_deref().and_then(OutreachState::parse),
+            kind: kind.as_deref().and_then(OutreachKind::parse),
+            platform: platform.as_deref().and_then(|p| Uuid::parse_str(p).ok()),
+            organisation: None,
+            overdue: matches!(overdue.as_deref(), Some("1" | "true" | "on")),
+            page: page.and_then(|p| p.parse().ok()).unwrap_or(0),
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+/// Counts for the secretariat: by state, and by organisation and its status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutreachSummary {
+    pub by_state: Vec<(OutreachState, u64)>,
+    pub by_organisation: Vec<OrganisationCounts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationCounts {
+    pub name: String,
+    pub pending: u64,
+    pub acknowledged: u64,
+    pub answered: u64,
+    pub declined: u64,
+}
+
+/// What the list page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutreachListPage {
+    pub list: OutreachList,
+    /// For the secretariat only.
+    pub summary: Option<OutreachSummary>,
+    /// The platforms to filter by (the caller's networks).
+    pub platforms: Vec<crate::domain::Platform>,
+    /// Whether the caller may draft requests (staff of a municipal platform).
+    pub can_create: bool,
+}
+
+/// What a request's page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutreachPage {
+    pub request: OutreachRequest,
+    /// The organisations it may be routed to (only when the caller may route).
+    pub organisations: Vec<crate::domain::Organisation>,
+}
+
+/// What the drafting (or editing) form needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutreachFormPage {
+    /// The platforms the caller may request for.
+    pub platforms: Vec<crate::domain::Platform>,
+    pub organisations: Vec<crate::domain::Organisation>,
+    /// The request being edited, if any.
+    pub request: Option<OutreachRequest>,
+}
+
 /// A page of `GET /api/v1/outreach-requests`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -166,6 +166,82 @@ impl Backend for PageBackend {
         )
     }
 
+    fn outreach_list_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        filter: app::outreach::OutreachFilter,
+    ) -> BoxFuture<'a, app::outreach::OutreachListPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let state = &self.0;
+                Ok(app::outreach::OutreachListPage {
+                    list: crate::outreach::list(state, &actor, filter).await?,
+                    summary: crate::outreach::summary(state, &actor).await?,
+                    platforms: actor.scope(&state.db).platforms().await?,
+                    can_create: !crate::outreach::requesting_platforms(state, &actor)
+                        .await?
+                        .is_empty(),
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn outreach_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+    ) -> BoxFuture<'a, app::outreach::OutreachPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let request = crate::outreach::get(&self.0, &actor, id).await?;
+                let organisations = if request
+                    .actions
+                    .contains(&app::outreach::OutreachAction::Route)
+                {
+                    crate::outreach::organisation_choices(&self.0, &actor).await?
+                } else {
+                    Vec::new()
+                };
+                Ok(app::outreach::OutreachPage {
+                    request,
+                    organisations,
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn outreach_form_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: Option<uuid::Uuid>,
+    ) -> BoxFuture<'a, app::outreach::OutreachFormPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let editing = match id {
+                    Some(id) => {
+                        let request = crate::outreach::get(&self.0, &actor, id).await?;
+                        if !request.can_edit {
+                            return Err(crate::http::ApiError::Forbidden);
+                        }
+                        Some(request)
+                    }
+                    None => None,
+                };
+                Ok(app::outreach::OutreachFormPage {
+                    platforms: crate::outreach::requesting_platforms(&self.0, &actor).await?,
+                    organisations: crate::outreach::organisation_choices(&self.0, &actor).await?,
+                    request: editing,
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
     fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview> {
         Box::pin(async move { invitations::preview(&self.0, &token).await }.map_err_app())
     }

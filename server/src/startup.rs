@@ -170,6 +170,10 @@ pub fn router(state: AppState) -> Router {
         .route("/messages/{id}/edit", post(web::edit_message))
         .route("/messages/{id}/delete", post(web::delete_message))
         .route("/notifications/read", post(web::read_notifications))
+        .route("/outreach", post(web::create_outreach))
+        .route("/outreach/{id}/edit", post(web::edit_outreach))
+        .route("/outreach/{id}/transitions", post(web::outreach_transition))
+        .route("/outreach/{id}/responses", post(web::outreach_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::page_gate,

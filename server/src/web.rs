@@ -522,3 +522,200 @@ pub async fn read_notifications(
     notifications::mark_read(&state, &actor, which).await?;
     Ok(see_other("/notifications"))
 }
+
+/// Every value of a repeated field that parses as `T` (checkboxes).
+fn parsed_all<T>(
+    pairs: &[(String, String)],
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Vec<T> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .filter_map(|(_, v)| parse(v))
+        .collect()
+}
+
+/// The drafting form's fields as the API's input; `Err(code)` when a field cannot be read.
+fn outreach_form(
+    pairs: &[(String, String)],
+) -> Result<app::outreach::NewOutreachRequest, &'static str> {
+    use app::outreach::{Accommodation, NewOutreachRequest, OutreachKind, Profile, TargetGroup};
+    let text = |name: &str| field(pairs, name).unwrap_or_default().to_string();
+    let kind = field(pairs, "kind")
+        .and_then(OutreachKind::parse)
+        .ok_or("invalid_kind")?;
+    let deadline = field(pairs, "deadline")
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .ok_or("invalid_deadline")?;
+    let people = match field(pairs, "people").map(str::trim) {
+        None | Some("") => 1,
+        Some(n) => n.parse().map_err(|_| "invalid_field")?,
+    };
+    Ok(NewOutreachRequest {
+        kind,
+        title: text("title"),
+        description: text("description"),
+        target_groups: parsed_all(pairs, "target_groups", TargetGroup::parse),
+        area: text("area"),
+        profile: Profile {
+            age_band: text("age_band"),
+            desired_work: text("desired_work"),
+            hours: text("hours"),
+            accommodations: parsed_all(pairs, "accommodations", Accommodation::parse),
+            accommodations_note: text("accommodations_note"),
+            start: text("start"),
+            people,
+        },
+        deadline,
+        organisation_ids: ids(pairs, "organisation_ids"),
+        platform_id: field(pairs, "platform_id").and_then(|p| Uuid::parse_str(p).ok()),
+    })
+}
+
+/// Draft an outreach request from the form.
+pub async fn create_outreach(
+    State(state): State<AppState>,
+    session: Session,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let input = match outreach_form(&pairs) {
+        Ok(input) => input,
+        Err(code) => return Ok(see_other(&format!("/outreach/new?error={code}"))),
+    };
+    back_or_error(
+        crate::outreach::create(&state, &actor, input).await,
+        |request| format!("/outreach/{}", request.id),
+        "/outreach/new",
+    )
+}
+
+/// Edit a draft or returned request from the form.
+pub async fn edit_outreach(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let page = format!("/outreach/{id}/edit");
+    let input = match outreach_form(&pairs) {
+        Ok(input) => input,
+        Err(code) => return Ok(see_other(&format!("{page}?error={code}"))),
+    };
+    let patch = app::outreach::OutreachPatch {
+        kind: Some(input.kind),
+        title: Some(input.title),
+        description: Some(input.description),
+        target_groups: Some(input.target_groups),
+        area: Some(input.area),
+        profile: Some(input.profile),
+        deadline: Some(input.deadline),
+        organisation_ids: Some(input.organisation_ids),
+    };
+    back_or_error(
+        crate::outreach::patch(&state, &actor, id, patch).await,
+        |_| format!("/outreach/{id}"),
+        &page,
+    )
+}
+
+/// Take a step of the workflow from a request's page.
+pub async fn outreach_transition(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let page = format!("/outreach/{id}");
+    let Some(action) = field(&pairs, "action").and_then(app::outreach::OutreachAction::parse)
+    else {
+        return Ok(see_other(&format!("{page}?error=invalid_transition")));
+    };
+    let outcome =
+        (action == app::outreach::OutreachAction::Close).then(|| app::outreach::Outcome {
+            placements: field(&pairs, "placements")
+                .and_then(|p| p.trim().parse().ok())
+                .unwrap_or(0),
+            note: field(&pairs, "outcome_note")
+                .unwrap_or_default()
+                .to_string(),
+        });
+    let input = app::outreach::Transition {
+        action,
+        organisation_ids: Some(ids(&pairs, "organisation_ids")),
+        comment: field(&pairs, "comment").map(str::to_string),
+        outcome,
+    };
+    back_or_error(
+        crate::outreach::transition(&state, &actor, id, input).await,
+        |_| page.clone(),
+        &page,
+    )
+}
+
+/// An organisation's answer from a request's page (up to three companies in the form).
+pub async fn outreach_response(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let pairs = form_pairs(&body);
+    let Some(actor) = pledged_form_actor(&state, &session, &pairs).await? else {
+        return Ok(see_other("/pledge"));
+    };
+    let all = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (names, sectors, areas) = (
+        all("company_name"),
+        all("company_sector"),
+        all("company_area"),
+    );
+    let companies = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.trim().is_empty())
+        .map(|(i, name)| app::outreach::Company {
+            name: name.clone(),
+            sector: sectors.get(i).cloned().unwrap_or_default(),
+            area: areas.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let optional = |name: &str| {
+        field(&pairs, name)
+            .map(str::to_string)
+            .filter(|v| !v.trim().is_empty())
+    };
+    let input = app::outreach::NewResponse {
+        body: field(&pairs, "body").unwrap_or_default().to_string(),
+        placements_offered: field(&pairs, "placements_offered")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(0),
+        companies,
+        conditions: optional("conditions"),
+        next_steps: optional("next_steps"),
+    };
+    let page = format!("/outreach/{id}");
+    back_or_error(
+        crate::outreach::respond(&state, &actor, id, input).await,
+        |_| format!("{page}#responses"),
+        &page,
+    )
+}

@@ -198,6 +198,11 @@ impl Records {
         list
     }
 
+    /// Requests waiting for the caller (not counting withdrawing, always possible).
+    pub fn outreach_needing_action(&self) -> usize {
+        self.outreach.values().filter(|r| r.needs_action()).count()
+    }
+
     pub fn unread_notifications(&self) -> usize {
         self.notifications
             .values()

@@ -41,7 +41,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 5_000;
 pub const MAX_SHORT_CHARS: usize = 200;
 pub const MAX_PEOPLE: u32 = 1_000;
-pub const DEFAULT_PER_PAGE: u64 = 50;
+pub use app::outreach::DEFAULT_PER_PAGE;
 pub const MAX_PER_PAGE: u64 = 200;
 /// How often a transition is tried again when another one changed the request between
 /// reading and writing it.
@@ -58,17 +58,7 @@ pub fn overdue(deadline: NaiveDate, state: OutreachState, today: NaiveDate) -> b
     state.is_open() && state != OutreachState::Draft && today > deadline
 }
 
-/// Filters of the list (`GET /api/v1/outreach-requests`).
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    pub state: Option<OutreachState>,
-    pub kind: Option<OutreachKind>,
-    pub platform: Option<Uuid>,
-    pub organisation: Option<Uuid>,
-    pub overdue: bool,
-    pub page: u64,
-    pub per_page: u64,
-}
+pub use app::outreach::OutreachFilter as ListFilter;
 
 // ---------------------------------------------------------------------------------------
 // Checks
@@ -577,29 +567,39 @@ async fn log_change(txn: &impl ConnectionTrait, request_id: Uuid) -> Result<(), 
     Ok(())
 }
 
+/// The municipal platforms the actor may request for (as staff or coordinator).
+pub async fn requesting_platforms(
+    state: &AppState,
+    actor: &Actor,
+) -> ApiResult<Vec<app::domain::Platform>> {
+    let candidates: BTreeSet<Uuid> = actor
+        .roles
+        .iter()
+        .filter(|(_, r)| requester_role(*r))
+        .map(|(p, _)| *p)
+        .collect();
+    Ok(platform::Entity::find()
+        .filter(platform::Column::Id.is_in(candidates))
+        .filter(platform::Column::Kind.eq(PlatformKind::Municipal.as_str()))
+        .order_by_asc(platform::Column::Slug)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(crate::policy::platform_view)
+        .collect())
+}
+
 /// The platform a request comes from: one the actor works on as staff or coordinator,
 /// and a municipal one.
 async fn requesting_platform(
     state: &AppState,
     actor: &Actor,
     asked: Option<Uuid>,
-) -> ApiResult<platform::Model> {
-    let candidates: Vec<Uuid> = actor
-        .roles
-        .iter()
-        .filter(|(_, r)| requester_role(*r))
-        .map(|(p, _)| *p)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let municipal: Vec<platform::Model> = platform::Entity::find()
-        .filter(platform::Column::Id.is_in(candidates))
-        .filter(platform::Column::Kind.eq(PlatformKind::Municipal.as_str()))
-        .all(&state.db)
-        .await?;
+) -> ApiResult<app::domain::Platform> {
+    let mut municipal = requesting_platforms(state, actor).await?;
     let chosen = match asked {
         Some(id) => municipal.into_iter().find(|p| p.id == id),
-        None if municipal.len() == 1 => municipal.into_iter().next(),
+        None if municipal.len() == 1 => municipal.pop(),
         None => None,
     };
     chosen.ok_or_else(|| {
@@ -608,6 +608,80 @@ async fn requesting_platform(
             "`platform_id`: a municipal platform you work on as staff or coordinator.",
         )
     })
+}
+
+/// The organisations a request may go to: the members of the actor's networks.
+pub async fn organisation_choices(
+    state: &AppState,
+    actor: &Actor,
+) -> ApiResult<Vec<app::domain::Organisation>> {
+    actor.scope(&state.db).organisations().await
+}
+
+/// For the secretariat: the requests of their networks by state, and each addressed
+/// organisation's statuses. `None` for everyone else.
+pub async fn summary(state: &AppState, actor: &Actor) -> ApiResult<Option<rules::OutreachSummary>> {
+    let roots: Vec<Uuid> = actor
+        .network_roots
+        .iter()
+        .copied()
+        .filter(|root| actor.roles_on(*root).into_iter().any(secretariat_role))
+        .collect();
+    if roots.is_empty() {
+        return Ok(None);
+    }
+    let rows = outreach_request::Entity::find()
+        .filter(outreach_request::Column::NetworkId.is_in(roots))
+        .all(&state.db)
+        .await?;
+    let mut by_state: Vec<(OutreachState, u64)> =
+        OutreachState::ALL.iter().map(|s| (*s, 0)).collect();
+    for row in &rows {
+        if let Some(entry) = by_state.iter_mut().find(|(s, _)| s.as_str() == row.state) {
+            entry.1 += 1;
+        }
+    }
+    let targets = outreach_target::Entity::find()
+        .filter(outreach_target::Column::RequestId.is_in(rows.iter().map(|r| r.id)))
+        .all(&state.db)
+        .await?;
+    let names: HashMap<Uuid, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(targets.iter().map(|t| t.organisation_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut by_organisation: Vec<rules::OrganisationCounts> = Vec::new();
+    for t in &targets {
+        let name = names.get(&t.organisation_id).cloned().unwrap_or_default();
+        let at = match by_organisation.iter().position(|c| c.name == name) {
+            Some(at) => at,
+            None => {
+                by_organisation.push(rules::OrganisationCounts {
+                    name,
+                    pending: 0,
+                    acknowledged: 0,
+                    answered: 0,
+                    declined: 0,
+                });
+                by_organisation.len() - 1
+            }
+        };
+        let counts = &mut by_organisation[at];
+        match TargetStatus::parse(&t.status) {
+            Some(TargetStatus::Pending) => counts.pending += 1,
+            Some(TargetStatus::Acknowledged) => counts.acknowledged += 1,
+            Some(TargetStatus::Answered) => counts.answered += 1,
+            Some(TargetStatus::Declined) => counts.declined += 1,
+            None => {}
+        }
+    }
+    by_organisation.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Some(rules::OutreachSummary {
+        by_state,
+        by_organisation,
+    }))
 }
 
 pub async fn create(

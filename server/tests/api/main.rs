@@ -9,6 +9,7 @@ mod errors;
 mod invitations;
 mod notifications;
 mod outreach;
+mod outreach_pages;
 mod pages;
 mod platforms;
 mod sync;
