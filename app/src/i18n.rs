@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     InvitationStatus, MemberCategory, PlatformKind, Role, SecretariatRole, Standing,
 };
+use crate::outreach::{Accommodation, OutreachKind, OutreachState, TargetGroup, TargetStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Lang {
@@ -386,6 +387,58 @@ catalogue! {
     RoleResponder => ("回答担当者（経済団体）", "Responder"),
     RoleObserver => ("オブザーバー", "Observer"),
     RoleAdmin => ("管理者", "Administrator"),
+}
+
+pub fn outreach_kind_key(kind: OutreachKind) -> Key {
+    match kind {
+        OutreachKind::PlacementDevelopment => Key::KindPlacementDevelopment,
+        OutreachKind::Accommodation => Key::KindAccommodation,
+        OutreachKind::Connection => Key::KindConnection,
+        OutreachKind::RecruitmentEvent => Key::KindRecruitmentEvent,
+    }
+}
+
+pub fn target_group_key(group: TargetGroup) -> Key {
+    match group {
+        TargetGroup::UnstableEmployment => Key::GroupUnstable,
+        TargetGroup::LongTermUnemployed => Key::GroupLongTerm,
+        TargetGroup::SocialParticipation => Key::GroupSocial,
+    }
+}
+
+pub fn accommodation_key(a: Accommodation) -> Key {
+    match a {
+        Accommodation::ShortHours => Key::AccShortHours,
+        Accommodation::FlexibleSchedule => Key::AccFlexible,
+        Accommodation::GradualStart => Key::AccGradual,
+        Accommodation::QuietWorkspace => Key::AccQuiet,
+        Accommodation::WrittenInstructions => Key::AccWritten,
+        Accommodation::WorkplaceMentor => Key::AccMentor,
+        Accommodation::JobCoach => Key::AccJobCoach,
+        Accommodation::Commute => Key::AccCommute,
+    }
+}
+
+pub fn outreach_state_key(state: OutreachState) -> Key {
+    match state {
+        OutreachState::Draft => Key::OStateDraft,
+        OutreachState::Submitted => Key::OStateSubmitted,
+        OutreachState::Routed => Key::OStateRouted,
+        OutreachState::Returned => Key::OStateReturned,
+        OutreachState::Answered => Key::OStateAnswered,
+        OutreachState::Declined => Key::OStateDeclined,
+        OutreachState::Closed => Key::OStateClosed,
+        OutreachState::Withdrawn => Key::OStateWithdrawn,
+    }
+}
+
+pub fn target_status_key(status: TargetStatus) -> Key {
+    match status {
+        TargetStatus::Pending => Key::TStatusPending,
+        TargetStatus::Acknowledged => Key::TStatusAcknowledged,
+        TargetStatus::Answered => Key::TStatusAnswered,
+        TargetStatus::Declined => Key::TStatusDeclined,
+    }
 }
 
 pub fn kind_key(kind: PlatformKind) -> Key {

@@ -438,17 +438,19 @@ pub struct OutreachRequest {
 }
 
 impl OutreachRequest {
-    /// Waiting for this person: an action of theirs other than withdrawing.
+    /// Waiting for this person: a draft or returned request to submit, a submitted one to
+    /// route or return, a routed one to acknowledge or answer, an answered (or declined)
+    /// one to close. Routing more organisations or withdrawing is never waited for.
     pub fn needs_action(&self) -> bool {
-        self.can_answer
-            && !self
-                .organisations
-                .iter()
-                .any(|o| o.status == TargetStatus::Answered)
-            || self
-                .actions
-                .iter()
-                .any(|a| !matches!(a, OutreachAction::Withdraw))
+        let has = |a: OutreachAction| self.actions.contains(&a);
+        has(OutreachAction::Submit)
+            || has(OutreachAction::Return)
+            || (self.can_answer && has(OutreachAction::Decline))
+            || (has(OutreachAction::Close)
+                && matches!(
+                    self.state,
+                    OutreachState::Answered | OutreachState::Declined
+                ))
     }
 }
 

@@ -12,10 +12,13 @@ use uuid::Uuid;
 
 use crate::api::{fetch_outreach_form_page, fetch_outreach_list_page, fetch_outreach_page};
 use crate::domain::{ChangeKind, Me};
-use crate::i18n::{t, Key};
+use crate::i18n::{
+    accommodation_key, outreach_kind_key as kind_key, outreach_state_key as state_key, t,
+    target_group_key as group_key, target_status_key as status_key, Key,
+};
 use crate::outreach::{
     Accommodation, OutreachAction, OutreachFormPage, OutreachKind, OutreachListPage, OutreachPage,
-    OutreachRequest, OutreachState, TargetGroup, TargetStatus,
+    OutreachRequest, OutreachState, TargetGroup,
 };
 use crate::pages::{query, signed_in_page, Notice};
 use crate::personal_data::PersonalDataKind;
@@ -23,58 +26,6 @@ use crate::sync::{use_sync_store, NewWrite};
 use crate::threads_pages::japan_time;
 use crate::wareki::display_date;
 use crate::{tr, use_lang};
-
-pub fn kind_key(kind: OutreachKind) -> Key {
-    match kind {
-        OutreachKind::PlacementDevelopment => Key::KindPlacementDevelopment,
-        OutreachKind::Accommodation => Key::KindAccommodation,
-        OutreachKind::Connection => Key::KindConnection,
-        OutreachKind::RecruitmentEvent => Key::KindRecruitmentEvent,
-    }
-}
-
-fn group_key(group: TargetGroup) -> Key {
-    match group {
-        TargetGroup::UnstableEmployment => Key::GroupUnstable,
-        TargetGroup::LongTermUnemployed => Key::GroupLongTerm,
-        TargetGroup::SocialParticipation => Key::GroupSocial,
-    }
-}
-
-fn accommodation_key(a: Accommodation) -> Key {
-    match a {
-        Accommodation::ShortHours => Key::AccShortHours,
-        Accommodation::FlexibleSchedule => Key::AccFlexible,
-        Accommodation::GradualStart => Key::AccGradual,
-        Accommodation::QuietWorkspace => Key::AccQuiet,
-        Accommodation::WrittenInstructions => Key::AccWritten,
-        Accommodation::WorkplaceMentor => Key::AccMentor,
-        Accommodation::JobCoach => Key::AccJobCoach,
-        Accommodation::Commute => Key::AccCommute,
-    }
-}
-
-pub fn state_key(state: OutreachState) -> Key {
-    match state {
-        OutreachState::Draft => Key::OStateDraft,
-        OutreachState::Submitted => Key::OStateSubmitted,
-        OutreachState::Routed => Key::OStateRouted,
-        OutreachState::Returned => Key::OStateReturned,
-        OutreachState::Answered => Key::OStateAnswered,
-        OutreachState::Declined => Key::OStateDeclined,
-        OutreachState::Closed => Key::OStateClosed,
-        OutreachState::Withdrawn => Key::OStateWithdrawn,
-    }
-}
-
-fn status_key(status: TargetStatus) -> Key {
-    match status {
-        TargetStatus::Pending => Key::TStatusPending,
-        TargetStatus::Acknowledged => Key::TStatusAcknowledged,
-        TargetStatus::Answered => Key::TStatusAnswered,
-        TargetStatus::Declined => Key::TStatusDeclined,
-    }
-}
 
 fn action_key(action: OutreachAction) -> Key {
     match action {

@@ -10,16 +10,18 @@ import AxeBuilder from '@axe-core/playwright';
 export const DEMO_PASSWORD = 'kakehashi-demo';
 
 /** The demo users (server/src/seed.rs). Each spec uses its own, because a user's
- * pledge persists for the whole run of the one server. */
+ * pledge persists for the whole run of the one server. Specs run in file-name order:
+ * a spec that signs in a user whose first pledge another spec asserts must sort after
+ * it (hence workflow-outreach.spec.ts, after session and sign-in). */
 export const USERS = {
   coordinator: 'coordinator@aomori.example', // foundation.spec.ts (asserts the pledge)
   shokoRodo: 'shoko-rodo@aomori.example', // coordinator: invitations, accessibility
   kenkoFukushi: 'kenko-fukushi@aomori.example', // staff on 4 platforms: switcher
   aomoriCity: 'aomori-city@aomori.example', // accessibility.spec.ts (asserts the pledge)
   hachinohe: 'hachinohe@aomori.example', // staff of hachinohe only: permissions
-  hirosaki: 'hirosaki@aomori.example', // sign-in.spec.ts (wrong password)
+  hirosaki: 'hirosaki@aomori.example', // sign-in.spec.ts (wrong password); outreach requester
   keieisha: 'keieisha@aomori.example', // no-javascript.spec.ts (asserts the pledge)
-  shokokai: 'shokokai@aomori.example', // session.spec.ts (asserts the pledge)
+  shokokai: 'shokokai@aomori.example', // session.spec.ts (asserts the pledge); never routed
 } as const;
 
 export const AOMORI = 'あおもり就職氷河期世代活躍支援プラットフォーム';

@@ -209,9 +209,12 @@ pub async fn grant_role(
     platform_id: Uuid,
     role: Role,
 ) -> AdminResult<()> {
+    // Read before the transaction: on SQLite a transaction that reads first cannot take
+    // the write lock once another writer has committed (it fails at once, "database is
+    // locked"); write transactions start with their write.
+    let before = sync::roots_of_user(db, user_id).await?;
     let txn = db.begin().await?;
     let db = &txn;
-    let before = sync::roots_of_user(db, user_id).await?;
     user_role::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user_id),

@@ -48,6 +48,8 @@ use crate::{accounts, notifications, outreach, platforms, sync, threads};
         outreach::routes::patch_request,
         outreach::routes::transition,
         outreach::routes::respond,
+        outreach::routes::export_xlsx,
+        outreach::routes::export_csv,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),

@@ -6,6 +6,7 @@
 //! module owns the writes, the views, the notifications and the change-log entries.
 //! Visibility is the policy layer's (`Scope::outreach_request`).
 
+pub mod export;
 pub mod routes;
 
 use std::collections::{BTreeSet, HashMap};
@@ -460,6 +461,34 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Outreac
 /// The request as the sync feed shows it to this actor (404 when they may not see it).
 pub async fn for_feed(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<OutreachRequest> {
     get(state, actor, id).await
+}
+
+/// Every request the filter finds (for exports): the list's pages, read to the end.
+pub async fn all(
+    state: &AppState,
+    actor: &Actor,
+    filter: ListFilter,
+) -> ApiResult<Vec<OutreachRequest>> {
+    let mut items = Vec::new();
+    let mut page = 0;
+    loop {
+        let list = list(
+            state,
+            actor,
+            ListFilter {
+                page,
+                per_page: MAX_PER_PAGE,
+                ..filter.clone()
+            },
+        )
+        .await?;
+        let done = (page + 1) * list.per_page >= list.total;
+        items.extend(list.items);
+        if done {
+            return Ok(items);
+        }
+        page += 1;
+    }
 }
 
 /// The caller's requests, open ones first, soonest deadline first; filtered and paged.

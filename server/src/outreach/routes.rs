@@ -1,8 +1,8 @@
 //! `/api/v1/outreach-requests`.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
             "/outreach-requests/{id}",
             get(get_request).patch(patch_request),
         )
+        .route("/outreach-requests/export.xlsx", get(export_xlsx))
+        .route("/outreach-requests/export.csv", get(export_csv))
         .route("/outreach-requests/{id}/transitions", post(transition))
         .route("/outreach-requests/{id}/responses", post(respond))
 }
@@ -159,4 +161,79 @@ pub async fn respond(
 ) -> ApiResult<impl IntoResponse> {
     let response = super::respond(&state, &actor, id, input).await?;
     Ok((StatusCode::CREATED, Json(response)))
+}
+
+/// The filtered list as a file to download; an audited read of everything in it.
+async fn export(
+    state: &AppState,
+    actor: &crate::policy::Actor,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    extension: &str,
+    content_type: &'static str,
+    render: impl FnOnce(&[OutreachRequest]) -> ApiResult<Vec<u8>>,
+) -> ApiResult<Response> {
+    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
+    let requests = super::all(state, actor, query.filter()?).await?;
+    crate::audit::record(
+        &state.db,
+        crate::audit::Entry {
+            actor_user_id: Some(actor.user.id),
+            action: "outreach_export",
+            record_kind: Some("outreach_request"),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut response = render(&requests)?.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let name = crate::http::extract::percent_encode(&format!("依頼一覧.{extension}"));
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"outreach.{extension}\"; filename*=UTF-8''{name}"
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// The filtered list as an Excel workbook (Japanese headers, 和暦 dates).
+#[utoipa::path(get, path = "/api/v1/outreach-requests/export.xlsx", tag = "outreach", params(ListQuery),
+    responses((status = 200, description = "the workbook"), (status = 422, body = ErrorBody)))]
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    export(
+        &state,
+        &actor,
+        query,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        super::export::xlsx,
+    )
+    .await
+}
+
+/// The filtered list as CSV for Excel on Japanese Windows (UTF-8 with BOM, CRLF).
+#[utoipa::path(get, path = "/api/v1/outreach-requests/export.csv", tag = "outreach", params(ListQuery),
+    responses((status = 200, description = "the CSV"), (status = 422, body = ErrorBody)))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    export(
+        &state,
+        &actor,
+        query,
+        "csv",
+        "text/csv; charset=utf-8",
+        |r| Ok(super::export::csv(r)),
+    )
+    .await
 }

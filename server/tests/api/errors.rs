@@ -305,6 +305,8 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/outreach-requests/{id}", &["get", "patch"]),
         ("/api/v1/outreach-requests/{id}/transitions", &["post"]),
         ("/api/v1/outreach-requests/{id}/responses", &["post"]),
+        ("/api/v1/outreach-requests/export.xlsx", &["get"]),
+        ("/api/v1/outreach-requests/export.csv", &["get"]),
     ];
     for (path, methods) in expected {
         let item = paths

@@ -891,3 +891,97 @@ async fn the_list_filters_pages_and_flags_overdue() {
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_platform".into())
     );
 }
+
+/// The files of an `.xlsx` (a zip), by name.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut part = archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in the xlsx"));
+    let mut text = String::new();
+    part.read_to_string(&mut text).expect("xml text");
+    text
+}
+
+#[tokio::test]
+async fn exports_read_back_in_japanese_with_no_formulas_and_only_what_one_may_see() {
+    let app = TestApp::spawn().await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let shokokai = app.sign_in(SHOKOKAI).await;
+    let mut body = draft("=HYPERLINK(\"http://example.invalid\",\"開く\")");
+    body["deadline"] = json!("2027-03-31");
+    let id = id_of(&create(&hirosaki, body).await);
+    step_ok(&hirosaki, &id, json!({"action": "submit"})).await;
+    create(&hirosaki, draft("+81 で始まる件名ではない普通の依頼")).await;
+
+    // CSV: a byte-order mark and CRLF for Excel on Japanese Windows, Japanese headers,
+    // 和暦 dates, and the formula defused.
+    let r = coordinator
+        .get("/api/v1/outreach-requests/export.csv?state=submitted")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let bytes = r.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "a UTF-8 byte-order mark"
+    );
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the header and the one submitted request: {text}"
+    );
+    assert!(lines[0].starts_with("件名,種類,状態,依頼元"));
+    assert!(lines[1].starts_with("\"'=HYPERLINK("), "{}", lines[1]);
+    assert!(lines[1].contains("受け入れ先の開拓") && lines[1].contains("提出済み"));
+    assert!(lines[1].contains("令和9年3月31日") && lines[1].contains("2027-03-31"));
+
+    // xlsx: the same rows; the title is a string cell, never a formula.
+    let r = coordinator
+        .get("/api/v1/outreach-requests/export.xlsx")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(!sheet.contains("<f>"), "no formula cells: {sheet}");
+    let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
+    for expected in [
+        "件名",
+        "回答期限（和暦）",
+        "=HYPERLINK(",
+        "令和9年3月31日",
+        "弘前市 就職氷河期世代活躍支援プラットフォーム",
+    ] {
+        assert!(
+            strings.contains(expected) || strings.contains(&expected.replace('"', "&quot;")),
+            "{expected} in {strings}"
+        );
+    }
+    assert!(strings.contains("+81 で始まる件名ではない普通の依頼"));
+
+    // Someone the requests are not for exports nothing of them.
+    let r = shokokai.get("/api/v1/outreach-requests/export.csv").await;
+    let text = String::from_utf8(r.bytes().await.unwrap().to_vec()).unwrap();
+    assert_eq!(
+        text.trim_start_matches('\u{feff}')
+            .trim_end()
+            .lines()
+            .count(),
+        1,
+        "{text}"
+    );
+    let r = shokokai.get("/api/v1/outreach-requests/export.xlsx").await;
+    let bytes = r.bytes().await.unwrap();
+    assert!(!xlsx_part(&bytes, "xl/sharedStrings.xml").contains("HYPERLINK"));
+}
