@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
@@ -26,6 +27,7 @@ use crate::http::{ApiError, ApiPath, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
 use crate::sync::{self, Audience};
+use crate::web::{see_other, PageForm};
 
 /// How many the list shows: the newest; older ones stay in the database.
 pub const LIST_LIMIT: u64 = 100;
@@ -280,4 +282,19 @@ pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResu
     txn.commit().await?;
     state.changes.committed();
     Ok(())
+}
+
+/// Mark notifications read from the notifications page: one (`id`) or all.
+pub async fn read_notifications(
+    State(state): State<AppState>,
+    form: PageForm,
+) -> ApiResult<Response> {
+    let actor = &form.actor;
+    let which = match form.field("id").map(Uuid::parse_str) {
+        Some(Ok(id)) => Which::One(id),
+        Some(Err(_)) => return Err(ApiError::NotFound),
+        None => Which::All,
+    };
+    mark_read(&state, actor, which).await?;
+    Ok(see_other("/notifications"))
 }

@@ -157,23 +157,41 @@ pub fn router(state: AppState) -> Router {
         })
         .route("/p/{slug}/invitations", post(web::create_invitation))
         .route("/invitations/{token}", post(web::accept_invitation))
-        .route("/threads", post(web::create_thread))
-        .route("/threads/{id}/messages", post(web::post_message))
-        .route("/threads/{id}/state", post(web::change_thread_state))
-        .route("/threads/{id}/participants", post(web::change_participants))
+        .route("/threads", post(threads::forms::create_thread))
+        .route("/threads/{id}/messages", post(threads::forms::post_message))
+        .route(
+            "/threads/{id}/state",
+            post(threads::forms::change_thread_state),
+        )
+        .route(
+            "/threads/{id}/participants",
+            post(threads::forms::change_participants),
+        )
         .route(
             "/threads/{id}/attachments",
-            post(web::upload_attachment).layer(DefaultBodyLimit::max(
+            post(threads::forms::upload_attachment).layer(DefaultBodyLimit::max(
                 threads::attachments::MAX_BYTES + 64 * 1024,
             )),
         )
-        .route("/messages/{id}/edit", post(web::edit_message))
-        .route("/messages/{id}/delete", post(web::delete_message))
-        .route("/notifications/read", post(web::read_notifications))
-        .route("/outreach", post(web::create_outreach))
-        .route("/outreach/{id}/edit", post(web::edit_outreach))
-        .route("/outreach/{id}/transitions", post(web::outreach_transition))
-        .route("/outreach/{id}/responses", post(web::outreach_response))
+        .route("/messages/{id}/edit", post(threads::forms::edit_message))
+        .route(
+            "/messages/{id}/delete",
+            post(threads::forms::delete_message),
+        )
+        .route(
+            "/notifications/read",
+            post(notifications::read_notifications),
+        )
+        .route("/outreach", post(outreach::forms::create_outreach))
+        .route("/outreach/{id}/edit", post(outreach::forms::edit_outreach))
+        .route(
+            "/outreach/{id}/transitions",
+            post(outreach::forms::outreach_transition),
+        )
+        .route(
+            "/outreach/{id}/responses",
+            post(outreach::forms::outreach_response),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::page_gate,

@@ -7,6 +7,7 @@
 //! Visibility is the policy layer's (`Scope::outreach_request`).
 
 pub mod export;
+pub mod forms;
 pub mod routes;
 
 use std::collections::{BTreeSet, HashMap};

@@ -4,6 +4,7 @@
 //! owns the writes, the views and the change-log entries that make them live.
 
 pub mod attachments;
+pub mod forms;
 pub mod routes;
 pub mod search;
 
