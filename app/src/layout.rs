@@ -84,6 +84,11 @@ pub fn Layout(
                                 count=Signal::derive(move || store.records.with(|r| r.outreach_needing_action()))
                                 label=Key::OutreachNeedsActionInNav
                             />
+                            <NavCount
+                                count=Signal::derive(move || store.records.with(|r| r.outreach_overdue()))
+                                label=Key::OutreachOverdueInNav
+                                overdue=true
+                            />
                         </a>
                     </li>
                     <li>
@@ -133,14 +138,20 @@ pub fn Layout(
 
 /// A count after a navigation link (unread, waiting), once the local store knows it.
 #[component]
-fn NavCount(count: Signal<usize>, label: Key) -> impl IntoView {
+fn NavCount(
+    count: Signal<usize>,
+    label: Key,
+    /// Shown as a warning (past a deadline) rather than as news.
+    #[prop(optional)]
+    overdue: bool,
+) -> impl IntoView {
     let store = use_sync_store();
     move || {
         let count = count.get();
         (store.ready.get() && count > 0).then(|| {
             view! {
                 " "
-                <span class="badge unread">
+                <span class=if overdue { "badge overdue" } else { "badge unread" }>
                     {count}
                     <span class="visually-hidden">{tr(label)}</span>
                 </span>

@@ -17,6 +17,17 @@ use uuid::Uuid;
 
 use crate::domain::{text_enum, UserSummary};
 
+/// Today in Japan (one offset all year, no summer time): deadlines are Japan dates.
+pub fn japan_today(now: DateTime<Utc>) -> NaiveDate {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
+    now.with_timezone(&jst).date_naive()
+}
+
+/// Past its deadline and still being worked on (a draft has no deadline yet).
+pub fn overdue(deadline: NaiveDate, state: OutreachState, today: NaiveDate) -> bool {
+    state.is_open() && state != OutreachState::Draft && today > deadline
+}
+
 /// What is asked of the economic organisations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -275,6 +275,30 @@ fn OutreachListBody(page: OutreachListPage) -> impl IntoView {
             </div>
             <button type="submit" class="primary">{tr(Key::SearchSubmit)}</button>
         </form>
+        <p class="exports">
+            {move || {
+                let (state, kind, platform, overdue, _) = params.get();
+                let mut q: Vec<String> = Vec::new();
+                for (name, value) in [("state", state), ("kind", kind), ("platform", platform)] {
+                    if let Some(v) = value.filter(|v| !v.is_empty()) {
+                        q.push(format!("{name}={v}"));
+                    }
+                }
+                if overdue.is_some_and(|o| !o.is_empty()) {
+                    q.push("overdue=true".into());
+                }
+                let q = q.join("&");
+                view! {
+                    <a href=format!("/api/v1/outreach-requests/export.xlsx?{q}") download="依頼一覧.xlsx">
+                        {tr(Key::ExportXlsx)}
+                    </a>
+                    " · "
+                    <a href=format!("/api/v1/outreach-requests/export.csv?{q}") download="依頼一覧.csv">
+                        {tr(Key::ExportCsv)}
+                    </a>
+                }
+            }}
+        </p>
         {page.summary.clone().map(|summary| view! { <SummaryTables summary/> })}
         <section class="panel" aria-labelledby="outreach-list-heading">
             <h2 id="outreach-list-heading">{tr(Key::OutreachList)}</h2>

@@ -203,6 +203,16 @@ impl Records {
         self.outreach.values().filter(|r| r.needs_action()).count()
     }
 
+    /// Requests past their deadline and still open, as of today in Japan (worked out
+    /// here, so a deadline passing at midnight shows without a change to the request).
+    pub fn outreach_overdue(&self) -> usize {
+        let today = crate::outreach::japan_today(chrono::Utc::now());
+        self.outreach
+            .values()
+            .filter(|r| crate::outreach::overdue(r.deadline, r.state, today))
+            .count()
+    }
+
     pub fn unread_notifications(&self) -> usize {
         self.notifications
             .values()

@@ -12,7 +12,7 @@ pub mod routes;
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -49,16 +49,7 @@ pub const MAX_PER_PAGE: u64 = 200;
 /// reading and writing it.
 const TRANSITION_ATTEMPTS: usize = 5;
 
-/// Today in Japan (one offset all year): deadlines are Japan dates.
-pub fn japan_today(now: DateTime<Utc>) -> NaiveDate {
-    let jst = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
-    now.with_timezone(&jst).date_naive()
-}
-
-/// Past its deadline and still being worked on.
-pub fn overdue(deadline: NaiveDate, state: OutreachState, today: NaiveDate) -> bool {
-    state.is_open() && state != OutreachState::Draft && today > deadline
-}
+pub use app::outreach::{japan_today, overdue};
 
 pub use app::outreach::OutreachFilter as ListFilter;
 
@@ -1296,7 +1287,7 @@ pub async fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, TimeZone};
 
     #[test]
     fn deadlines_are_japan_dates_across_the_fiscal_year_boundary() {

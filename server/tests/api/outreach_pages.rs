@@ -122,8 +122,11 @@ async fn the_workflow_runs_through_the_pages() {
     let (_, page) = html(&coordinator, &to).await;
     assert!(page.contains("振り分ける") && page.contains("差し戻す"));
     assert!(page.contains(KEIEISHA_ORG), "the organisations to route to");
-    let (_, list) = html(&coordinator, "/outreach").await;
+    let (_, list) = html(&coordinator, "/outreach?state=submitted").await;
     assert!(list.contains("状態別の件数") && list.contains("要対応"));
+    // The exports carry the list's filter.
+    assert!(list.contains("/api/v1/outreach-requests/export.xlsx?state=submitted"));
+    assert!(list.contains("/api/v1/outreach-requests/export.csv?state=submitted"));
 
     let keieisha_org = app.organisation_id(KEIEISHA_ORG).await.to_string();
     let r = post_form(&app, &coordinator, &steps, &[("action", "return")]).await;
