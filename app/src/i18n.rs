@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     InvitationStatus, MemberCategory, PlatformKind, Role, SecretariatRole, Standing,
 };
-use crate::outreach::{Accommodation, OutreachKind, OutreachState, TargetGroup, TargetStatus};
+use crate::outreach::{Accommodation, OutreachKind, OutreachState, RecipientStatus, TargetGroup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Lang {
@@ -435,12 +435,12 @@ pub fn outreach_state_key(state: OutreachState) -> Key {
     }
 }
 
-pub fn target_status_key(status: TargetStatus) -> Key {
+pub fn recipient_status_key(status: RecipientStatus) -> Key {
     match status {
-        TargetStatus::Pending => Key::TStatusPending,
-        TargetStatus::Acknowledged => Key::TStatusAcknowledged,
-        TargetStatus::Answered => Key::TStatusAnswered,
-        TargetStatus::Declined => Key::TStatusDeclined,
+        RecipientStatus::Pending => Key::TStatusPending,
+        RecipientStatus::Acknowledged => Key::TStatusAcknowledged,
+        RecipientStatus::Answered => Key::TStatusAnswered,
+        RecipientStatus::Declined => Key::TStatusDeclined,
     }
 }
 

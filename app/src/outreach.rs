@@ -173,13 +173,13 @@ impl OutreachState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum TargetStatus {
+pub enum RecipientStatus {
     Pending,
     Acknowledged,
     Answered,
     Declined,
 }
-text_enum!(TargetStatus {
+text_enum!(RecipientStatus {
     Pending => "pending",
     Acknowledged => "acknowledged",
     Answered => "answered",
@@ -218,7 +218,7 @@ pub struct Parts {
     /// A coordinator of the prefectural platform (事務局).
     pub secretariat: bool,
     /// Of an organisation the request is routed to, with its status there.
-    pub responder: Option<TargetStatus>,
+    pub responder: Option<RecipientStatus>,
 }
 
 /// Whether a part may take an action, whatever the state (403 when not).
@@ -236,7 +236,7 @@ pub fn role_allows(parts: Parts, action: OutreachAction) -> bool {
 /// not).
 pub fn state_allows(
     state: OutreachState,
-    own: Option<TargetStatus>,
+    own: Option<RecipientStatus>,
     action: OutreachAction,
 ) -> bool {
     use OutreachState::*;
@@ -246,13 +246,13 @@ pub fn state_allows(
         OutreachAction::Route => matches!(state, Submitted | Routed | Answered),
         OutreachAction::Return => state == Submitted,
         OutreachAction::Acknowledge => {
-            matches!(state, Routed | Answered) && own == Some(TargetStatus::Pending)
+            matches!(state, Routed | Answered) && own == Some(RecipientStatus::Pending)
         }
         OutreachAction::Decline => {
             matches!(state, Routed | Answered)
                 && matches!(
                     own,
-                    Some(TargetStatus::Pending | TargetStatus::Acknowledged)
+                    Some(RecipientStatus::Pending | RecipientStatus::Acknowledged)
                 )
         }
         OutreachAction::Close => matches!(state, Routed | Answered | Declined),
@@ -261,11 +261,15 @@ pub fn state_allows(
 }
 
 /// Whether an organisation may answer now.
-pub fn may_answer(state: OutreachState, own: Option<TargetStatus>) -> bool {
+pub fn may_answer(state: OutreachState, own: Option<RecipientStatus>) -> bool {
     matches!(state, OutreachState::Routed | OutreachState::Answered)
         && matches!(
             own,
-            Some(TargetStatus::Pending | TargetStatus::Acknowledged | TargetStatus::Answered)
+            Some(
+                RecipientStatus::Pending
+                    | RecipientStatus::Acknowledged
+                    | RecipientStatus::Answered
+            )
         )
 }
 
@@ -280,13 +284,13 @@ pub fn available(parts: Parts, state: OutreachState) -> Vec<OutreachAction> {
 
 /// The request's state once every addressed organisation's status is known: all of them
 /// declined makes it declined; an answer makes it answered.
-pub fn settle(state: OutreachState, statuses: &[TargetStatus]) -> OutreachState {
+pub fn settle(state: OutreachState, statuses: &[RecipientStatus]) -> OutreachState {
     if !matches!(state, OutreachState::Routed | OutreachState::Answered) || statuses.is_empty() {
         return state;
     }
-    if statuses.iter().all(|s| *s == TargetStatus::Declined) {
+    if statuses.iter().all(|s| *s == RecipientStatus::Declined) {
         OutreachState::Declined
-    } else if statuses.contains(&TargetStatus::Answered) {
+    } else if statuses.contains(&RecipientStatus::Answered) {
         OutreachState::Answered
     } else {
         state
@@ -396,10 +400,10 @@ pub struct OutreachResponse {
 /// An addressed organisation and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AddressedOrganisation {
+pub struct OutreachRecipient {
     pub organisation_id: Uuid,
     pub name: String,
-    pub status: TargetStatus,
+    pub status: RecipientStatus,
     /// A decline's reason.
     pub comment: Option<String>,
     pub updated_at: DateTime<Utc>,
@@ -435,7 +439,7 @@ pub struct OutreachRequest {
     /// Past its deadline (Japan time) and still open.
     pub overdue: bool,
     pub suggested_organisation_ids: Vec<Uuid>,
-    pub organisations: Vec<AddressedOrganisation>,
+    pub organisations: Vec<OutreachRecipient>,
     pub responses: Vec<OutreachResponse>,
     pub timeline: Vec<TimelineEntry>,
     pub outcome: Option<Outcome>,
@@ -576,7 +580,7 @@ mod tests {
         responder: None,
     };
 
-    fn responder(status: TargetStatus) -> Parts {
+    fn responder(status: RecipientStatus) -> Parts {
         Parts {
             responder: Some(status),
             ..Parts::default()
@@ -593,22 +597,25 @@ mod tests {
         assert_eq!(available(SECRETARIAT, Routed), vec![Route]);
         assert_eq!(available(SECRETARIAT, Draft), vec![]);
         assert_eq!(
-            available(responder(TargetStatus::Pending), Routed),
+            available(responder(RecipientStatus::Pending), Routed),
             vec![Acknowledge, Decline]
         );
         assert_eq!(
-            available(responder(TargetStatus::Acknowledged), Answered),
+            available(responder(RecipientStatus::Acknowledged), Answered),
             vec![Decline]
         );
-        assert_eq!(available(responder(TargetStatus::Declined), Routed), vec![]);
+        assert_eq!(
+            available(responder(RecipientStatus::Declined), Routed),
+            vec![]
+        );
         assert!(!role_allows(SECRETARIAT, Submit));
         assert!(!role_allows(REQUESTER, Route));
-        assert!(!role_allows(responder(TargetStatus::Pending), Close));
+        assert!(!role_allows(responder(RecipientStatus::Pending), Close));
     }
 
     #[test]
     fn answers_and_declines_settle_the_state() {
-        use TargetStatus::*;
+        use RecipientStatus::*;
         assert_eq!(
             settle(OutreachState::Routed, &[Declined, Declined]),
             OutreachState::Declined

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use crate::api::{fetch_outreach_form_page, fetch_outreach_list_page, fetch_outreach_page};
 use crate::domain::{ChangeKind, Me};
 use crate::i18n::{
-    accommodation_key, outreach_kind_key as kind_key, outreach_state_key as state_key, t,
-    target_group_key as group_key, target_status_key as status_key, Key,
+    accommodation_key, outreach_kind_key as kind_key, outreach_state_key as state_key,
+    recipient_status_key as status_key, t, target_group_key as group_key, Key,
 };
 use crate::outreach::{
     Accommodation, OutreachAction, OutreachFormPage, OutreachKind, OutreachListPage, OutreachPage,

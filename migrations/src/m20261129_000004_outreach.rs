@@ -65,17 +65,17 @@ impl MigrationTrait for Migration {
 
         m.create_table(
             Table::create()
-                .table(OutreachTargets::Table)
-                .col(pk_uuid(OutreachTargets::Id))
-                .col(uuid(OutreachTargets::RequestId))
-                .col(uuid(OutreachTargets::OrganisationId))
-                .col(string(OutreachTargets::Status))
-                .col(text_null(OutreachTargets::Comment))
-                .col(timestamp_with_time_zone(OutreachTargets::RoutedAt))
-                .col(timestamp_with_time_zone(OutreachTargets::UpdatedAt))
+                .table(OutreachRecipients::Table)
+                .col(pk_uuid(OutreachRecipients::Id))
+                .col(uuid(OutreachRecipients::RequestId))
+                .col(uuid(OutreachRecipients::OrganisationId))
+                .col(string(OutreachRecipients::Status))
+                .col(text_null(OutreachRecipients::Comment))
+                .col(timestamp_with_time_zone(OutreachRecipients::RoutedAt))
+                .col(timestamp_with_time_zone(OutreachRecipients::UpdatedAt))
                 .foreign_key(
                     ForeignKey::create()
-                        .from(OutreachTargets::Table, OutreachTargets::RequestId)
+                        .from(OutreachRecipients::Table, OutreachRecipients::RequestId)
                         .to(OutreachRequests::Table, OutreachRequests::Id)
                         .on_delete(ForeignKeyAction::Cascade),
                 )
@@ -85,19 +85,19 @@ impl MigrationTrait for Migration {
         // One status per organisation and request, however many times it is routed.
         m.create_index(
             Index::create()
-                .name("outreach_targets_request_organisation")
-                .table(OutreachTargets::Table)
-                .col(OutreachTargets::RequestId)
-                .col(OutreachTargets::OrganisationId)
+                .name("outreach_recipients_request_organisation")
+                .table(OutreachRecipients::Table)
+                .col(OutreachRecipients::RequestId)
+                .col(OutreachRecipients::OrganisationId)
                 .unique()
                 .to_owned(),
         )
         .await?;
         m.create_index(
             Index::create()
-                .name("outreach_targets_organisation")
-                .table(OutreachTargets::Table)
-                .col(OutreachTargets::OrganisationId)
+                .name("outreach_recipients_organisation")
+                .table(OutreachRecipients::Table)
+                .col(OutreachRecipients::OrganisationId)
                 .to_owned(),
         )
         .await?;
@@ -218,7 +218,7 @@ enum OutreachRequests {
 }
 
 #[derive(DeriveIden)]
-enum OutreachTargets {
+enum OutreachRecipients {
     Table,
     Id,
     RequestId,

@@ -308,7 +308,7 @@ impl Scope<'_> {
     /// when they work on its prefectural platform (the secretariat), and those routed to
     /// their organisation.
     pub fn outreach_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
-        use crate::entities::{outreach_request as or, outreach_target as ot};
+        use crate::entities::{outreach_recipient as ot, outreach_request as or};
         let working = self.actor.working_platforms();
         let routed = sea_orm::sea_query::Query::select()
             .column(ot::Column::RequestId)

@@ -5,7 +5,7 @@
 //! with a leading apostrophe in CSV, and as a plain string cell in `.xlsx`.
 
 use app::i18n::{
-    outreach_kind_key, outreach_state_key, t, target_group_key, target_status_key, Lang,
+    outreach_kind_key, outreach_state_key, recipient_status_key, t, target_group_key, Lang,
 };
 use app::outreach::OutreachRequest;
 use app::wareki::wareki_date;
@@ -53,7 +53,7 @@ pub fn row(r: &OutreachRequest) -> Vec<String> {
         },
         r.organisations
             .iter()
-            .map(|o| format!("{}（{}）", o.name, ja(target_status_key(o.status))))
+            .map(|o| format!("{}（{}）", o.name, ja(recipient_status_key(o.status))))
             .collect::<Vec<_>>()
             .join("、"),
         r.responses.len().to_string(),

@@ -22,16 +22,16 @@ use uuid::Uuid;
 
 use app::domain::{ChangeKind, ChangeOp, NotificationKind, PlatformKind, Role};
 use app::outreach::{
-    self as rules, AddressedOrganisation, Company, NewOutreachRequest, NewResponse, OutreachAction,
-    OutreachKind, OutreachList, OutreachPatch, OutreachRequest, OutreachResponse, OutreachState,
-    Parts, Profile, TargetGroup, TargetStatus, TimelineEntry, Transition,
+    self as rules, Company, NewOutreachRequest, NewResponse, OutreachAction, OutreachKind,
+    OutreachList, OutreachPatch, OutreachRecipient, OutreachRequest, OutreachResponse,
+    OutreachState, Parts, Profile, RecipientStatus, TargetGroup, TimelineEntry, Transition,
 };
 use app::personal_data;
 
 use crate::accounts::user_summary;
 use crate::entities::{
-    membership, organisation, outreach_event, outreach_request, outreach_response, outreach_target,
-    platform, user, user_role,
+    membership, organisation, outreach_event, outreach_recipient, outreach_request,
+    outreach_response, platform, user, user_role,
 };
 use crate::http::{ApiError, ApiResult};
 use crate::notifications::{self, About};
@@ -191,7 +191,7 @@ fn secretariat_role(role: Role) -> bool {
 fn parts(
     actor: &Actor,
     row: &outreach_request::Model,
-    targets: &[outreach_target::Model],
+    recipients: &[outreach_recipient::Model],
 ) -> Parts {
     Parts {
         requester: actor
@@ -202,17 +202,17 @@ fn parts(
             .roles_on(row.network_id)
             .into_iter()
             .any(secretariat_role),
-        responder: targets
+        responder: recipients
             .iter()
             .find(|t| t.organisation_id == actor.organisation.id)
-            .and_then(|t| TargetStatus::parse(&t.status)),
+            .and_then(|t| RecipientStatus::parse(&t.status)),
     }
 }
 
-fn audience(row: &outreach_request::Model, targets: &[outreach_target::Model]) -> Audience {
+fn audience(row: &outreach_request::Model, recipients: &[outreach_recipient::Model]) -> Audience {
     Audience {
         platforms: vec![row.platform_id, row.network_id],
-        organisations: targets.iter().map(|t| t.organisation_id).collect(),
+        organisations: recipients.iter().map(|t| t.organisation_id).collect(),
         ..Default::default()
     }
 }
@@ -287,14 +287,14 @@ async fn views(
 ) -> ApiResult<Vec<OutreachRequest>> {
     let db = &state.db;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut targets: HashMap<Uuid, Vec<outreach_target::Model>> = HashMap::new();
-    for t in outreach_target::Entity::find()
-        .filter(outreach_target::Column::RequestId.is_in(ids.clone()))
-        .order_by_asc(outreach_target::Column::RoutedAt)
+    let mut recipients: HashMap<Uuid, Vec<outreach_recipient::Model>> = HashMap::new();
+    for t in outreach_recipient::Entity::find()
+        .filter(outreach_recipient::Column::RequestId.is_in(ids.clone()))
+        .order_by_asc(outreach_recipient::Column::RoutedAt)
         .all(db)
         .await?
     {
-        targets.entry(t.request_id).or_default().push(t);
+        recipients.entry(t.request_id).or_default().push(t);
     }
     let mut responses: HashMap<Uuid, Vec<outreach_response::Model>> = HashMap::new();
     for r in outreach_response::Entity::find()
@@ -327,7 +327,7 @@ async fn views(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let org_ids: BTreeSet<Uuid> = targets
+    let org_ids: BTreeSet<Uuid> = recipients
         .values()
         .flatten()
         .map(|t| t.organisation_id)
@@ -359,11 +359,11 @@ async fn views(
 
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let own_targets = targets.remove(&row.id).unwrap_or_default();
+        let own_recipients = recipients.remove(&row.id).unwrap_or_default();
         let own_responses = responses.remove(&row.id).unwrap_or_default();
         let own_events = events.remove(&row.id).unwrap_or_default();
         let state_now = OutreachState::parse(&row.state).unwrap_or(OutreachState::Draft);
-        let parts = parts(actor, &row, &own_targets);
+        let parts = parts(actor, &row, &own_recipients);
         let mut response_views = Vec::with_capacity(own_responses.len());
         for r in own_responses {
             response_views.push(OutreachResponse {
@@ -403,12 +403,12 @@ async fn views(
             state: state_now,
             overdue: overdue(row.deadline, state_now, today),
             suggested_organisation_ids: parse_json(&row.suggested_organisations),
-            organisations: own_targets
+            organisations: own_recipients
                 .iter()
-                .map(|t| AddressedOrganisation {
+                .map(|t| OutreachRecipient {
                     organisation_id: t.organisation_id,
                     name: org_name(t.organisation_id),
-                    status: TargetStatus::parse(&t.status).unwrap_or(TargetStatus::Pending),
+                    status: RecipientStatus::parse(&t.status).unwrap_or(RecipientStatus::Pending),
                     comment: t.comment.clone(),
                     updated_at: t.updated_at,
                 })
@@ -502,9 +502,9 @@ pub async fn list(state: &AppState, actor: &Actor, filter: ListFilter) -> ApiRes
         query = query.filter(
             C::Id.in_subquery(
                 sea_orm::sea_query::Query::select()
-                    .column(outreach_target::Column::RequestId)
-                    .from(outreach_target::Entity)
-                    .and_where(outreach_target::Column::OrganisationId.eq(o))
+                    .column(outreach_recipient::Column::RequestId)
+                    .from(outreach_recipient::Entity)
+                    .and_where(outreach_recipient::Column::OrganisationId.eq(o))
                     .to_owned(),
             ),
         );
@@ -573,8 +573,8 @@ async fn log_change(txn: &impl ConnectionTrait, request_id: Uuid) -> Result<(), 
         .one(txn)
         .await?
         .ok_or_else(|| sea_orm::DbErr::RecordNotFound("outreach request".into()))?;
-    let targets = outreach_target::Entity::find()
-        .filter(outreach_target::Column::RequestId.eq(request_id))
+    let recipients = outreach_recipient::Entity::find()
+        .filter(outreach_recipient::Column::RequestId.eq(request_id))
         .all(txn)
         .await?;
     sync::append(
@@ -582,7 +582,7 @@ async fn log_change(txn: &impl ConnectionTrait, request_id: Uuid) -> Result<(), 
         ChangeKind::OutreachRequest,
         request_id,
         ChangeOp::Upsert,
-        &audience(&row, &targets),
+        &audience(&row, &recipients),
     )
     .await?;
     Ok(())
@@ -662,19 +662,19 @@ pub async fn summary(state: &AppState, actor: &Actor) -> ApiResult<Option<rules:
             entry.1 += 1;
         }
     }
-    let targets = outreach_target::Entity::find()
-        .filter(outreach_target::Column::RequestId.is_in(rows.iter().map(|r| r.id)))
+    let recipients = outreach_recipient::Entity::find()
+        .filter(outreach_recipient::Column::RequestId.is_in(rows.iter().map(|r| r.id)))
         .all(&state.db)
         .await?;
     let names: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(targets.iter().map(|t| t.organisation_id)))
+        .filter(organisation::Column::Id.is_in(recipients.iter().map(|t| t.organisation_id)))
         .all(&state.db)
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
     let mut by_organisation: Vec<rules::OrganisationCounts> = Vec::new();
-    for t in &targets {
+    for t in &recipients {
         let name = names.get(&t.organisation_id).cloned().unwrap_or_default();
         let at = match by_organisation.iter().position(|c| c.name == name) {
             Some(at) => at,
@@ -690,11 +690,11 @@ pub async fn summary(state: &AppState, actor: &Actor) -> ApiResult<Option<rules:
             }
         };
         let counts = &mut by_organisation[at];
-        match TargetStatus::parse(&t.status) {
-            Some(TargetStatus::Pending) => counts.pending += 1,
-            Some(TargetStatus::Acknowledged) => counts.acknowledged += 1,
-            Some(TargetStatus::Answered) => counts.answered += 1,
-            Some(TargetStatus::Declined) => counts.declined += 1,
+        match RecipientStatus::parse(&t.status) {
+            Some(RecipientStatus::Pending) => counts.pending += 1,
+            Some(RecipientStatus::Acknowledged) => counts.acknowledged += 1,
+            Some(RecipientStatus::Answered) => counts.answered += 1,
+            Some(RecipientStatus::Declined) => counts.declined += 1,
             None => {}
         }
     }
@@ -764,8 +764,8 @@ pub async fn patch(
     input: OutreachPatch,
 ) -> ApiResult<OutreachRequest> {
     let row = actor.scope(&state.db).outreach_request(id).await?;
-    let targets = targets_of(&state.db, id).await?;
-    if !parts(actor, &row, &targets).requester {
+    let recipients = recipients_of(&state.db, id).await?;
+    if !parts(actor, &row, &recipients).requester {
         return Err(ApiError::Forbidden);
     }
     let current = OutreachState::parse(&row.state).unwrap_or(OutreachState::Draft);
@@ -859,12 +859,12 @@ pub async fn patch(
     get(state, actor, id).await
 }
 
-async fn targets_of(
+async fn recipients_of(
     db: &impl ConnectionTrait,
     request_id: Uuid,
-) -> Result<Vec<outreach_target::Model>, sea_orm::DbErr> {
-    outreach_target::Entity::find()
-        .filter(outreach_target::Column::RequestId.eq(request_id))
+) -> Result<Vec<outreach_recipient::Model>, sea_orm::DbErr> {
+    outreach_recipient::Entity::find()
+        .filter(outreach_recipient::Column::RequestId.eq(request_id))
         .all(db)
         .await
 }
@@ -950,8 +950,8 @@ pub async fn transition(
 
     for _ in 0..TRANSITION_ATTEMPTS {
         let row = actor.scope(&state.db).outreach_request(id).await?;
-        let targets = targets_of(&state.db, id).await?;
-        let parts = parts(actor, &row, &targets);
+        let recipients = recipients_of(&state.db, id).await?;
+        let parts = parts(actor, &row, &recipients);
         let current = OutreachState::parse(&row.state).unwrap_or(OutreachState::Draft);
         if !rules::role_allows(parts, action) {
             return Err(ApiError::Forbidden);
@@ -1001,7 +1001,8 @@ pub async fn transition(
                 } else {
                     OutreachState::Routed
                 };
-                let existing: BTreeSet<Uuid> = targets.iter().map(|t| t.organisation_id).collect();
+                let existing: BTreeSet<Uuid> =
+                    recipients.iter().map(|t| t.organisation_id).collect();
                 let new: Vec<Uuid> = routed_to
                     .iter()
                     .copied()
@@ -1014,11 +1015,11 @@ pub async fn transition(
                     });
                 }
                 for org in &new {
-                    outreach_target::ActiveModel {
+                    outreach_recipient::ActiveModel {
                         id: Set(Uuid::new_v4()),
                         request_id: Set(id),
                         organisation_id: Set(*org),
-                        status: Set(TargetStatus::Pending.as_str().into()),
+                        status: Set(RecipientStatus::Pending.as_str().into()),
                         comment: Set(None),
                         routed_at: Set(now),
                         updated_at: Set(now),
@@ -1043,31 +1044,31 @@ pub async fn transition(
             }
             OutreachAction::Acknowledge | OutreachAction::Decline => {
                 let status = if action == OutreachAction::Acknowledge {
-                    TargetStatus::Acknowledged
+                    RecipientStatus::Acknowledged
                 } else {
-                    TargetStatus::Declined
+                    RecipientStatus::Declined
                 };
-                outreach_target::Entity::update_many()
+                outreach_recipient::Entity::update_many()
                     .col_expr(
-                        outreach_target::Column::Status,
+                        outreach_recipient::Column::Status,
                         Expr::value(status.as_str()),
                     )
                     .col_expr(
-                        outreach_target::Column::Comment,
+                        outreach_recipient::Column::Comment,
                         Expr::value(comment.clone()),
                     )
-                    .col_expr(outreach_target::Column::UpdatedAt, Expr::value(now))
-                    .filter(outreach_target::Column::RequestId.eq(id))
-                    .filter(outreach_target::Column::OrganisationId.eq(actor.organisation.id))
+                    .col_expr(outreach_recipient::Column::UpdatedAt, Expr::value(now))
+                    .filter(outreach_recipient::Column::RequestId.eq(id))
+                    .filter(outreach_recipient::Column::OrganisationId.eq(actor.organisation.id))
                     .exec(&txn)
                     .await?;
-                let statuses: Vec<TargetStatus> = targets
+                let statuses: Vec<RecipientStatus> = recipients
                     .iter()
                     .map(|t| {
                         if t.organisation_id == actor.organisation.id {
                             status
                         } else {
-                            TargetStatus::parse(&t.status).unwrap_or(TargetStatus::Pending)
+                            RecipientStatus::parse(&t.status).unwrap_or(RecipientStatus::Pending)
                         }
                     })
                     .collect();
@@ -1149,8 +1150,8 @@ pub async fn respond(
     input: NewResponse,
 ) -> ApiResult<OutreachResponse> {
     let row = actor.scope(&state.db).outreach_request(id).await?;
-    let targets = targets_of(&state.db, id).await?;
-    let parts = parts(actor, &row, &targets);
+    let recipients = recipients_of(&state.db, id).await?;
+    let parts = parts(actor, &row, &recipients);
     let current = OutreachState::parse(&row.state).unwrap_or(OutreachState::Draft);
     if parts.responder.is_none() {
         return Err(ApiError::Forbidden);
@@ -1236,14 +1237,14 @@ pub async fn respond(
     }
     .insert(&txn)
     .await?;
-    outreach_target::Entity::update_many()
+    outreach_recipient::Entity::update_many()
         .col_expr(
-            outreach_target::Column::Status,
-            Expr::value(TargetStatus::Answered.as_str()),
+            outreach_recipient::Column::Status,
+            Expr::value(RecipientStatus::Answered.as_str()),
         )
-        .col_expr(outreach_target::Column::UpdatedAt, Expr::value(now))
-        .filter(outreach_target::Column::RequestId.eq(id))
-        .filter(outreach_target::Column::OrganisationId.eq(actor.organisation.id))
+        .col_expr(outreach_recipient::Column::UpdatedAt, Expr::value(now))
+        .filter(outreach_recipient::Column::RequestId.eq(id))
+        .filter(outreach_recipient::Column::OrganisationId.eq(actor.organisation.id))
         .exec(&txn)
         .await?;
     // Answered is answered, whoever else declined; only an open request moves.
