@@ -537,6 +537,7 @@ pub enum ChangeKind {
     Message,
     Notification,
     OutreachRequest,
+    GoodPractice,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -545,6 +546,7 @@ text_enum!(ChangeKind {
     Message => "message",
     Notification => "notification",
     OutreachRequest => "outreach_request",
+    GoodPractice => "good_practice",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

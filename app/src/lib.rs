@@ -7,6 +7,7 @@ pub mod domain;
 pub mod i18n;
 pub mod outreach;
 pub mod personal_data;
+pub mod practices;
 pub mod wareki;
 
 mod layout;

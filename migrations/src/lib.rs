@@ -8,6 +8,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_sync;
 mod m20261125_000003_threads;
 mod m20261129_000004_outreach;
+mod m20261129_000005_practices;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_sync::Migration),
             Box::new(m20261125_000003_threads::Migration),
             Box::new(m20261129_000004_outreach::Migration),
+            Box::new(m20261129_000005_practices::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, notifications, outreach, platforms, sync, threads};
+use crate::{accounts, notifications, outreach, platforms, practices, sync, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -50,12 +50,21 @@ use crate::{accounts, notifications, outreach, platforms, sync, threads};
         outreach::routes::respond,
         outreach::routes::export_xlsx,
         outreach::routes::export_csv,
+        practices::routes::list_practices,
+        practices::routes::create_practice,
+        practices::routes::get_practice,
+        practices::routes::patch_practice,
+        practices::routes::delete_practice,
+        practices::routes::feature_practice,
+        practices::routes::unfeature_practice,
+        practices::routes::adopt_practice,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
         (name = "platforms", description = "Platforms, members and organisations"),
         (name = "threads", description = "Liaison threads (連絡調整) across platforms"),
         (name = "outreach", description = "Outreach and placement requests to economic organisations (働きかけ・受け入れ先開拓の依頼)"),
+        (name = "practices", description = "The good-practice library (好事例): visibility, featuring (周知), adoption (参考にした)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),
     )

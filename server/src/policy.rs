@@ -340,6 +340,45 @@ impl Scope<'_> {
             .ok_or(ApiError::NotFound)
     }
 
+    /// The good practices the actor may read: every one of the platforms they work on
+    /// (drafts too), and the published practices shared with their networks.
+    pub fn practice_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+        use crate::entities::good_practice as gp;
+        use app::practices::{PracticeStatus, PracticeVisibility};
+        sea_orm::sea_query::Query::select()
+            .column(gp::Column::Id)
+            .from(gp::Entity)
+            .cond_where(
+                Condition::all().add(gp::Column::DeletedAt.is_null()).add(
+                    Condition::any()
+                        .add(gp::Column::PlatformId.is_in(self.actor.working_platforms()))
+                        .add(
+                            Condition::all()
+                                .add(gp::Column::Status.eq(PracticeStatus::Published.as_str()))
+                                .add(gp::Column::Visibility.is_in([
+                                    PracticeVisibility::Network.as_str(),
+                                    PracticeVisibility::Public.as_str(),
+                                ]))
+                                .add(
+                                    gp::Column::NetworkId
+                                        .is_in(self.actor.network_roots.iter().copied()),
+                                ),
+                        ),
+                ),
+            )
+            .to_owned()
+    }
+
+    /// One good practice, if the actor may read it; anyone else gets 404.
+    pub async fn practice(&self, id: Uuid) -> ApiResult<crate::entities::good_practice::Model> {
+        use crate::entities::good_practice as gp;
+        gp::Entity::find_by_id(id)
+            .filter(gp::Column::Id.in_subquery(self.practice_ids_visible()))
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
     /// A platform the actor may run (invite into): 404 when they may not see it, 403
     /// when they see it but hold no coordinator role there.
     pub async fn platform_to_manage(&self, platform_id: Uuid) -> ApiResult<Platform> {

@@ -30,7 +30,9 @@ use crate::config::Config;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::sync::hub::ChangeHub;
-use crate::{accounts, db, notifications, openapi, outreach, platforms, sync, threads, web};
+use crate::{
+    accounts, db, notifications, openapi, outreach, platforms, practices, sync, threads, web,
+};
 
 /// JSON bodies of the API are small; uploads (later) get their own limit.
 pub const API_BODY_LIMIT: usize = 1024 * 1024;
@@ -137,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(threads::routes::router())
         .merge(notifications::router())
         .merge(outreach::routes::router())
+        .merge(practices::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -22,6 +22,7 @@ pub struct Records {
     pub messages: HashMap<Uuid, Message>,
     pub notifications: HashMap<Uuid, Notification>,
     pub outreach: HashMap<Uuid, OutreachRequest>,
+    pub practices: HashMap<Uuid, crate::practices::GoodPractice>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -97,6 +98,7 @@ impl Records {
             ChangeKind::Message => vec![put(&mut self.messages, change).0],
             ChangeKind::Notification => vec![put(&mut self.notifications, change).0],
             ChangeKind::OutreachRequest => vec![put(&mut self.outreach, change).0],
+            ChangeKind::GoodPractice => vec![put(&mut self.practices, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -133,6 +135,7 @@ impl Records {
             Some(ChangeKind::Message) => restore_into(&mut self.messages, id, json),
             Some(ChangeKind::Notification) => restore_into(&mut self.notifications, id, json),
             Some(ChangeKind::OutreachRequest) => restore_into(&mut self.outreach, id, json),
+            Some(ChangeKind::GoodPractice) => restore_into(&mut self.practices, id, json),
             None => {}
         }
     }

@@ -1,10 +1,12 @@
 //! sea-orm entities: server-side rows, mapped to the shared wire types in `app::domain`
 //! at one boundary (the feature modules). No entity is ever an API response.
 
+pub mod adoption;
 pub mod attachment;
 pub mod audit_log;
 pub mod change_audience;
 pub mod change_log;
+pub mod good_practice;
 pub mod idempotency_key;
 pub mod invitation;
 pub mod liaison_thread;

@@ -89,6 +89,9 @@ pub async fn pull(state: &AppState, actor: &Actor, since: i64, limit: u64) -> Ap
             ChangeKind::Message => {
                 visible(crate::threads::message_for_feed(state, actor, row.record_id).await)?
             }
+            ChangeKind::GoodPractice => {
+                visible(crate::practices::for_feed(state, actor, row.record_id).await)?
+            }
             ChangeKind::OutreachRequest => {
                 visible(crate::outreach::for_feed(state, actor, row.record_id).await)?
             }

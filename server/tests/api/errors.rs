@@ -307,6 +307,10 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/outreach-requests/{id}/responses", &["post"]),
         ("/api/v1/outreach-requests/export.xlsx", &["get"]),
         ("/api/v1/outreach-requests/export.csv", &["get"]),
+        ("/api/v1/practices", &["get", "post"]),
+        ("/api/v1/practices/{id}", &["get", "patch", "delete"]),
+        ("/api/v1/practices/{id}/feature", &["post", "delete"]),
+        ("/api/v1/practices/{id}/adoptions", &["post"]),
     ];
     for (path, methods) in expected {
         let item = paths

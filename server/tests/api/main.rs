@@ -12,6 +12,7 @@ mod outreach;
 mod outreach_pages;
 mod pages;
 mod platforms;
+mod practices;
 mod sync;
 mod thread_pages;
 mod threads;
