@@ -92,16 +92,25 @@ impl SyncStore {
         let _ = (thread_id, message_id);
     }
 
-    /// The messages still waiting to be sent to a thread, oldest first.
+    /// The messages still waiting to be sent to a thread, oldest first. One whose message
+    /// the feed has already brought (the poke can beat the write's own answer) is not
+    /// shown twice.
     pub fn pending_messages(&self, thread_id: Uuid) -> Vec<OutboxEntry> {
-        self.outbox.with(|o| {
+        let entries: Vec<OutboxEntry> = self.outbox.with(|o| {
             o.iter()
                 .filter(|e| {
-                    e.thread_id == Some(thread_id) && e.answer_kind == Some(ChangeKind::Message)
+                    e.thread_id == Some(thread_id)
+                        && e.answer_kind == Some(ChangeKind::Message)
+                        && e.method == "POST"
                 })
                 .cloned()
                 .collect()
-        })
+        });
+        if entries.is_empty() {
+            return entries;
+        }
+        self.records
+            .with(|r| records::not_yet_arrived(entries, &r.messages_of(thread_id)))
     }
 }
 

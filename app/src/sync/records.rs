@@ -224,6 +224,22 @@ impl Records {
     }
 }
 
+/// The pending messages whose message is not in the thread yet. A message counts as
+/// arrived when one with the same text was written since the entry was queued (give or
+/// take a clock's minute): the server keeps the text as sent, its end trimmed.
+pub fn not_yet_arrived(entries: Vec<OutboxEntry>, messages: &[Message]) -> Vec<OutboxEntry> {
+    entries
+        .into_iter()
+        .filter(|e| {
+            let text = e.summary.trim_end();
+            let since = e.created_at - chrono::Duration::minutes(1);
+            !messages
+                .iter()
+                .any(|m| !m.deleted && m.body == text && m.created_at >= since)
+        })
+        .collect()
+}
+
 /// A write waiting to be sent, kept on the device until the server has answered it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -540,6 +556,30 @@ mod tests {
             restored.restore(key, json.as_deref().unwrap());
         }
         assert_eq!(restored, records);
+    }
+
+    #[test]
+    fn a_pending_message_the_feed_already_brought_is_not_shown_twice() {
+        let (t, m) = (Uuid::new_v4(), Uuid::new_v4());
+        let entry = |text: &str| OutboxEntry {
+            seq: 1,
+            key: Uuid::new_v4(),
+            method: "POST".into(),
+            path: format!("/api/v1/threads/{t}/messages"),
+            body: serde_json::json!({ "body": text }),
+            answer_kind: Some(ChangeKind::Message),
+            thread_id: Some(t),
+            summary: text.into(),
+            created_at: Utc.with_ymd_and_hms(2026, 4, 1, 10, 0, 0).unwrap(),
+        };
+        let mut arrived = message(m, t, 0);
+        arrived.body = "こんにちは".into();
+        let left = not_yet_arrived(
+            vec![entry("こんにちは\n"), entry("まだ届いていない")],
+            &[arrived],
+        );
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].summary, "まだ届いていない");
     }
 
     #[test]
