@@ -25,6 +25,9 @@ pub struct Config {
     /// `X-Forwarded-For` entry, as set by the reverse proxy in front of the app.
     pub trust_proxy: bool,
     pub sign_in_limits: SignInLimits,
+    /// The instant "today" is worked out from (deadlines, overdue): `None`, the system
+    /// clock, always in service; tests fix it to stand on either side of a deadline.
+    pub fixed_now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Failed sign-ins allowed before 429. Only failures count, so a whole municipal office
@@ -111,6 +114,7 @@ impl Config {
                     defaults.address_period.as_secs(),
                 )?),
             },
+            fixed_now: None,
         })
     }
 
@@ -126,7 +130,13 @@ impl Config {
             session_absolute: Duration::from_secs(12 * 3600),
             trust_proxy: false,
             sign_in_limits: SignInLimits::default(),
+            fixed_now: None,
         }
+    }
+
+    /// Today in Japan, by the configured clock.
+    pub fn today_in_japan(&self) -> chrono::NaiveDate {
+        app::outreach::japan_today(self.fixed_now.unwrap_or_else(chrono::Utc::now))
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -355,7 +355,7 @@ async fn views(
             .ok_or_else(|| ApiError::Internal(format!("user {id} missing")))
     };
     let org_name = |id: Uuid| orgs.get(&id).cloned().unwrap_or_default();
-    let today = japan_today(Utc::now());
+    let today = state.config.today_in_japan();
 
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -517,7 +517,7 @@ pub async fn list(state: &AppState, actor: &Actor, filter: ListFilter) -> ApiRes
     .map(|s| s.as_str());
     if filter.overdue {
         query = query
-            .filter(C::Deadline.lt(japan_today(Utc::now())))
+            .filter(C::Deadline.lt(state.config.today_in_japan()))
             .filter(C::State.is_not_in(finished))
             .filter(C::State.ne(OutreachState::Draft.as_str()));
     }

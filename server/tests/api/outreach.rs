@@ -985,3 +985,38 @@ async fn exports_read_back_in_japanese_with_no_formulas_and_only_what_one_may_se
     let bytes = r.bytes().await.unwrap();
     assert!(!xlsx_part(&bytes, "xl/sharedStrings.xml").contains("HYPERLINK"));
 }
+
+#[tokio::test]
+async fn overdue_turns_at_midnight_japan_time_across_the_fiscal_year_boundary() {
+    use chrono::TimeZone;
+    // A deadline on the last day of the fiscal year, 2027-03-31 (Japan).
+    let check = |now: chrono::DateTime<chrono::Utc>, expected: bool| async move {
+        let app = TestApp::spawn_with(|c| c.fixed_now = Some(now)).await;
+        let hirosaki = app.sign_in(HIROSAKI).await;
+        let coordinator = app.sign_in(COORDINATOR).await;
+        let mut body = draft("年度末が期限の依頼");
+        body["deadline"] = json!("2027-03-31");
+        let id = id_of(&create(&hirosaki, body).await);
+        step_ok(&hirosaki, &id, json!({"action": "submit"})).await;
+        let seen = coordinator
+            .get_json(&format!("/api/v1/outreach-requests/{id}"))
+            .await;
+        assert_eq!(seen["overdue"], expected, "at {now}");
+        let listed = listed(&coordinator, "?overdue=true").await;
+        assert_eq!(listed.contains(&id), expected, "overdue list at {now}");
+    };
+    // 23:59 on 3/31 in Japan (14:59 UTC): still in time.
+    check(
+        chrono::Utc
+            .with_ymd_and_hms(2027, 3, 31, 14, 59, 0)
+            .unwrap(),
+        false,
+    )
+    .await;
+    // 00:00 on 4/1 in Japan (15:00 UTC on 3/31): the new fiscal year, and overdue.
+    check(
+        chrono::Utc.with_ymd_and_hms(2027, 3, 31, 15, 0, 0).unwrap(),
+        true,
+    )
+    .await;
+}
