@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -59,7 +59,7 @@ pub async fn read_one(
     Authorized(actor): Authorized,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
-    for_feed(&state, &actor, id).await?;
+    visible_one(&state, &actor, id).await?;
     mark_read(&state, &actor, Which::One(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -122,14 +122,25 @@ pub async fn notify(
     Ok(())
 }
 
-/// Whether the actor may still see what the notification is about.
-async fn still_visible(state: &AppState, actor: &Actor, row: &notification::Model) -> bool {
+/// The actor's notifications about what they may still see: the thread or the request
+/// through the policy layer's visible sets, in the query itself.
+fn visible_to(actor: &Actor, state: &AppState) -> sea_orm::Select<notification::Entity> {
     let scope = actor.scope(&state.db);
-    match (row.thread_id, row.outreach_request_id) {
-        (Some(thread_id), _) => scope.thread(thread_id).await.is_ok(),
-        (None, Some(request)) => scope.outreach_request(request).await.is_ok(),
-        (None, None) => true,
-    }
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user.id))
+        .filter(
+            Condition::any()
+                .add(notification::Column::ThreadId.in_subquery(scope.thread_ids_visible()))
+                .add(
+                    notification::Column::OutreachRequestId
+                        .in_subquery(scope.outreach_ids_visible()),
+                )
+                .add(
+                    Condition::all()
+                        .add(notification::Column::ThreadId.is_null())
+                        .add(notification::Column::OutreachRequestId.is_null()),
+                ),
+        )
 }
 
 async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Vec<Notification>> {
@@ -205,31 +216,26 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
 
 /// The caller's notifications, newest first, about what they may still see.
 pub async fn list(state: &AppState, actor: &Actor) -> ApiResult<Vec<Notification>> {
-    let rows = notification::Entity::find()
-        .filter(notification::Column::UserId.eq(actor.user.id))
+    let rows = visible_to(actor, state)
         .order_by_desc(notification::Column::CreatedAt)
         .limit(LIST_LIMIT)
         .all(&state.db)
         .await?;
-    let mut visible = Vec::with_capacity(rows.len());
-    for row in rows {
-        if still_visible(state, actor, &row).await {
-            visible.push(row);
-        }
-    }
-    views(state, visible).await
+    views(state, rows).await
+}
+
+/// One notification of the actor's, if they may still see what it is about.
+async fn visible_one(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<notification::Model> {
+    visible_to(actor, state)
+        .filter(notification::Column::Id.eq(id))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// One notification as the feed shows it to its user; 404 to anyone else.
 pub async fn for_feed(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Notification> {
-    let row = notification::Entity::find_by_id(id)
-        .filter(notification::Column::UserId.eq(actor.user.id))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !still_visible(state, actor, &row).await {
-        return Err(ApiError::NotFound);
-    }
+    let row = visible_one(state, actor, id).await?;
     views(state, vec![row])
         .await?
         .pop()
