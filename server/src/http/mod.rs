@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod input;
 
 pub use error::{ApiError, ApiResult};
 pub use extract::{ApiJson, ApiPath, ClientAddr};

@@ -26,13 +26,13 @@ use app::outreach::{
     OutreachList, OutreachPatch, OutreachRecipient, OutreachRequest, OutreachResponse,
     OutreachState, Parts, Profile, RecipientStatus, TargetGroup, TimelineEntry, Transition,
 };
-use app::personal_data;
 
 use crate::accounts::user_summary;
 use crate::entities::{
     membership, organisation, outreach_event, outreach_recipient, outreach_request,
     outreach_response, platform, user, user_role,
 };
+use crate::http::input::{json, parse_json, refuse_personal_data, text};
 use crate::http::{ApiError, ApiResult};
 use crate::notifications::{self, About};
 use crate::policy::Actor;
@@ -56,37 +56,6 @@ pub use app::outreach::OutreachFilter as ListFilter;
 // ---------------------------------------------------------------------------------------
 // Checks
 // ---------------------------------------------------------------------------------------
-
-fn text(field: &str, value: &str, max: usize, required: bool) -> ApiResult<String> {
-    let value = value.trim();
-    if (required && value.is_empty()) || value.chars().count() > max {
-        let need = if required { "1" } else { "0" };
-        return Err(ApiError::invalid(
-            "invalid_field",
-            format!("`{field}`: give {need} to {max} characters."),
-        ));
-    }
-    Ok(value.to_string())
-}
-
-/// Refuses personal data about supported people in any of these fields (422
-/// `personal_data`, naming each field and what was found); nothing is saved.
-pub fn refuse_personal_data<'a>(
-    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> ApiResult<()> {
-    let findings = personal_data::scan(fields);
-    if findings.is_empty() {
-        return Ok(());
-    }
-    Err(ApiError::invalid(
-        "personal_data",
-        findings
-            .iter()
-            .map(personal_data::Finding::message)
-            .collect::<Vec<_>>()
-            .join(" "),
-    ))
-}
 
 fn profile_fields(profile: &Profile) -> [(&'static str, &str); 5] {
     [
@@ -136,14 +105,6 @@ fn dedup_groups(mut groups: Vec<TargetGroup>) -> Vec<TargetGroup> {
     groups.sort();
     groups.dedup();
     groups
-}
-
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("domain types serialise")
-}
-
-fn parse_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
 }
 
 /// The member organisations of the actor's networks (who a request may go to).
@@ -651,8 +612,13 @@ pub async fn summary(state: &AppState, actor: &Actor) -> ApiResult<Option<rules:
     if roots.is_empty() {
         return Ok(None);
     }
+    // Through the policy layer like every other read, though the secretariat sees all
+    // of its networks' requests anyway.
     let rows = outreach_request::Entity::find()
         .filter(outreach_request::Column::NetworkId.is_in(roots))
+        .filter(
+            outreach_request::Column::Id.in_subquery(actor.scope(&state.db).outreach_ids_visible()),
+        )
         .all(&state.db)
         .await?;
     let mut by_state: Vec<(OutreachState, u64)> =

@@ -27,8 +27,8 @@ use app::practices::{
 
 use crate::accounts::user_summary;
 use crate::entities::{adoption, good_practice, organisation, platform, user};
+use crate::http::input::{json, parse_json, refuse_personal_data, text};
 use crate::http::{ApiError, ApiResult};
-use crate::outreach::refuse_personal_data;
 use crate::policy::Actor;
 use crate::state::AppState;
 use crate::sync::{self, Audience};
@@ -100,18 +100,6 @@ async fn log_change(
     Ok(())
 }
 
-fn text(field: &str, value: &str, max: usize, required: bool) -> ApiResult<String> {
-    let value = value.trim();
-    if (required && value.is_empty()) || value.chars().count() > max {
-        let need = if required { "1" } else { "0" };
-        return Err(ApiError::invalid(
-            "invalid_field",
-            format!("`{field}`: give {need} to {max} characters."),
-        ));
-    }
-    Ok(value.to_string())
-}
-
 fn check_tags(tags: Vec<String>) -> ApiResult<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
@@ -152,14 +140,6 @@ fn check_results(results: Vec<PracticeResult>) -> ApiResult<Vec<PracticeResult>>
             })
         })
         .collect()
-}
-
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("domain types serialise")
-}
-
-fn parse_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
 }
 
 fn search_text(title: &str, summary: &str, body: &str, tags: &[String]) -> String {
