@@ -107,6 +107,22 @@ pub mod backend {
             request: &'a Parts,
             id: Option<uuid::Uuid>,
         ) -> BoxFuture<'a, crate::outreach::OutreachFormPage>;
+        fn practices_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            filter: crate::practices::PracticeFilter,
+        ) -> BoxFuture<'a, crate::practices::PracticesPage>;
+        fn practice_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+        ) -> BoxFuture<'a, crate::practices::PracticePage>;
+        /// The editor; with `id`, changing that practice.
+        fn practice_form_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: Option<uuid::Uuid>,
+        ) -> BoxFuture<'a, crate::practices::PracticeFormPage>;
     }
 
     #[derive(Clone)]
@@ -190,4 +206,27 @@ pub async fn fetch_outreach_form_page(
     id: Option<uuid::Uuid>,
 ) -> Result<crate::outreach::OutreachFormPage, AppError> {
     backend::with_request(move |b, parts| b.outreach_form_page(parts, id)).await
+}
+
+/// The library page: the search in the page's query string (name, value pairs).
+#[server(prefix = "/sfn", endpoint = "practices_page", input = GetUrl)]
+pub async fn fetch_practices_page(
+    params: Vec<(String, String)>,
+) -> Result<crate::practices::PracticesPage, AppError> {
+    let filter = crate::practices::PracticeFilter::from_params(&params);
+    backend::with_request(move |b, parts| b.practices_page(parts, filter)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "practice_page", input = GetUrl)]
+pub async fn fetch_practice_page(
+    id: uuid::Uuid,
+) -> Result<crate::practices::PracticePage, AppError> {
+    backend::with_request(move |b, parts| b.practice_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "practice_form_page", input = GetUrl)]
+pub async fn fetch_practice_form_page(
+    id: Option<uuid::Uuid>,
+) -> Result<crate::practices::PracticeFormPage, AppError> {
+    backend::with_request(move |b, parts| b.practice_form_page(parts, id)).await
 }

@@ -270,7 +270,7 @@ pub struct AcceptInvitation {
 }
 
 /// What the home page of a platform needs, in one round trip.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlatformHome {
     /// Today in Japan time, so the page names the current 年度 as Japan sees it.
     pub today: chrono::NaiveDate,
@@ -278,6 +278,9 @@ pub struct PlatformHome {
     pub parent: Option<Platform>,
     pub members: Vec<Member>,
     pub can_invite: bool,
+    /// Good practices the secretariat features (周知) across the network: they lead the
+    /// page, newest featured first.
+    pub featured: Vec<crate::practices::GoodPractice>,
 }
 
 /// What the liaison-threads page needs.

@@ -92,6 +92,9 @@ pub fn Layout(
                         </a>
                     </li>
                     <li>
+                        <a href="/practices">{tr(Key::Practices)}</a>
+                    </li>
+                    <li>
                         <a href="/notifications">
                             {tr(Key::Notifications)}
                             <NavCount

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod outreach;
 pub mod personal_data;
 pub mod practices;
+pub mod practices_pages;
 pub mod wareki;
 
 mod layout;
@@ -127,6 +128,10 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/threads") view=threads_pages::ThreadsListPage ssr=SsrMode::Async/>
                 <Route path=path!("/threads/:id") view=threads_pages::ThreadPageView ssr=SsrMode::Async/>
+                <Route path=path!("/practices") view=practices_pages::PracticesListView ssr=SsrMode::Async/>
+                <Route path=path!("/practices/new") view=practices_pages::PracticeNewView ssr=SsrMode::Async/>
+                <Route path=path!("/practices/:id") view=practices_pages::PracticePageView ssr=SsrMode::Async/>
+                <Route path=path!("/practices/:id/edit") view=practices_pages::PracticeEditView ssr=SsrMode::Async/>
                 <Route path=path!("/outreach") view=outreach_pages::OutreachListView ssr=SsrMode::Async/>
                 <Route path=path!("/outreach/new") view=outreach_pages::OutreachNewView ssr=SsrMode::Async/>
                 <Route path=path!("/outreach/:id") view=outreach_pages::OutreachRequestView ssr=SsrMode::Async/>

@@ -730,7 +730,7 @@ fn Responses(request: OutreachRequest) -> impl IntoView {
 
 /// The form values a step sends, as the browser has them: `(name, value)` pairs.
 #[cfg(feature = "hydrate")]
-fn form_values(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
+pub(crate) fn form_values(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
     use wasm_bindgen::JsCast;
     let Ok(list) = form.query_selector_all("input, textarea, select") else {
         return Vec::new();
@@ -745,6 +745,8 @@ fn form_values(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
             out.push((input.name(), input.value()));
         } else if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
             out.push((area.name(), area.value()));
+        } else if let Some(select) = node.dyn_ref::<web_sys::HtmlSelectElement>() {
+            out.push((select.name(), select.value()));
         }
     }
     out

@@ -359,6 +359,7 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
             " · "
             <span>{tr(Key::FiscalYearNow)} ": " {move || fiscal_year.label(lang.get())}</span>
         </p>
+        <FeaturedPractices from_server=home.featured.clone()/>
         <Show
             when=has_members
             fallback=|| view! { <p>{tr(Key::NoMembers)}</p> }
@@ -599,5 +600,51 @@ fn AcceptForm(
                 {move || t(lang.get(), if existing { Key::AcceptExistingSubmit } else { Key::AcceptSubmit })}
             </button>
         </form>
+    }
+}
+
+/// 周知: the practices the secretariat features lead every platform's home page; the
+/// store's copy once it has caught up, so featuring and unfeaturing show at once.
+#[component]
+fn FeaturedPractices(from_server: Vec<crate::practices::GoodPractice>) -> impl IntoView {
+    let store = crate::sync::use_sync_store();
+    let featured = Memo::new(move |_| {
+        if store.ready.get() {
+            let mut list: Vec<crate::practices::GoodPractice> = store.records.with(|r| {
+                r.practices
+                    .values()
+                    .filter(|p| p.featured_at.is_some())
+                    .cloned()
+                    .collect()
+            });
+            list.sort_by(|a, b| b.featured_at.cmp(&a.featured_at));
+            list
+        } else {
+            from_server.clone()
+        }
+    });
+    view! {
+        <Show when=move || featured.with(|f| !f.is_empty())>
+            <section class="panel featured-practices" aria-labelledby="featured-heading">
+                <h2 id="featured-heading">{tr(Key::FeaturedHeading)}</h2>
+                <ul>
+                    {move || {
+                        featured
+                            .get()
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <li>
+                                        <a href=format!("/practices/{}", p.id)>{p.title}</a>
+                                        " — "
+                                        {p.platform_name}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+        </Show>
     }
 }

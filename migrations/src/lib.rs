@@ -9,6 +9,7 @@ mod m20261125_000002_sync;
 mod m20261125_000003_threads;
 mod m20261129_000004_outreach;
 mod m20261129_000005_practices;
+mod m20261129_000006_practice_history;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_threads::Migration),
             Box::new(m20261129_000004_outreach::Migration),
             Box::new(m20261129_000005_practices::Migration),
+            Box::new(m20261129_000006_practice_history::Migration),
         ]
     }
 }

@@ -69,7 +69,9 @@ impl Backend for PageBackend {
                     None => None,
                 };
                 let members = scope.members(platform.id).await?;
+                let featured = crate::practices::featured(&self.0, &actor, platform.id).await?;
                 Ok(PlatformHome {
+                    featured,
                     today: Utc::now().with_timezone(&Tokyo).date_naive(),
                     can_invite: actor.can_invite_on(platform.id),
                     platform,
@@ -244,6 +246,74 @@ impl Backend for PageBackend {
 
     fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview> {
         Box::pin(async move { invitations::preview(&self.0, &token).await }.map_err_app())
+    }
+
+    fn practices_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        filter: app::practices::PracticeFilter,
+    ) -> BoxFuture<'a, app::practices::PracticesPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                Ok(app::practices::PracticesPage {
+                    search: crate::practices::search::search(&self.0, &actor, filter).await?,
+                    can_write: !crate::practices::writable_platforms(&self.0, &actor)
+                        .await?
+                        .is_empty(),
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn practice_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+    ) -> BoxFuture<'a, app::practices::PracticePage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                Ok(app::practices::PracticePage {
+                    practice: crate::practices::get(&self.0, &actor, id).await?,
+                    versions: crate::practices::versions(&self.0, &actor, id).await?,
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn practice_form_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: Option<uuid::Uuid>,
+    ) -> BoxFuture<'a, app::practices::PracticeFormPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let practice = match id {
+                    Some(id) => {
+                        let practice = crate::practices::get(&self.0, &actor, id).await?;
+                        if !practice.can_edit {
+                            return Err(crate::http::ApiError::Forbidden);
+                        }
+                        Some(practice)
+                    }
+                    None => None,
+                };
+                let platforms = crate::practices::writable_platforms(&self.0, &actor).await?;
+                if platforms.is_empty() {
+                    return Err(crate::http::ApiError::Forbidden);
+                }
+                Ok(app::practices::PracticeFormPage {
+                    practice,
+                    platforms,
+                    organisations: actor.scope(&self.0.db).organisations().await?,
+                })
+            }
+            .map_err_app(),
+        )
     }
 }
 

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod outreach;
 pub mod platforms;
 pub mod policy;
+pub mod practice_generator;
 pub mod practices;
 pub mod seed;
 pub mod startup;

@@ -10,7 +10,7 @@ use app::domain::{MemberCategory, PlatformKind, Role, SecretariatRole, Standing}
 use server::accounts::password;
 use server::config::Config;
 use server::startup::Application;
-use server::{admin, db, seed};
+use server::{admin, db, practice_generator, seed};
 
 #[derive(Parser)]
 #[command(
@@ -29,13 +29,20 @@ enum Command {
     Serve,
     /// Bring the database schema up to date.
     Migrate,
-    /// Load data: `--demo` loads the Aomori platform and the demo users.
+    /// Load data: `--demo` loads the Aomori platform and the demo users; `--practices N`
+    /// adds N generated good practices (after `--demo`, or to a database that has it).
     Seed {
         #[arg(long)]
         demo: bool,
         /// Do nothing (and succeed) when the database already has data.
         #[arg(long)]
         if_empty: bool,
+        /// Add N generated good practices, for measuring the library's search.
+        #[arg(long, value_name = "N")]
+        practices: Option<usize>,
+        /// The generator's seed: the same seed writes the same practices.
+        #[arg(long, value_name = "SEED", default_value_t = 1)]
+        practice_seed: u64,
     },
     /// Add a platform (tenant).
     AddPlatform {
@@ -142,27 +149,49 @@ async fn run(command: Command) -> Result<(), String> {
             println!("The database is up to date.");
             Ok(())
         }
-        Command::Seed { demo, if_empty } => {
-            if !demo {
-                return Err("say what to load: `kakehashi seed --demo`".into());
+        Command::Seed {
+            demo,
+            if_empty,
+            practices,
+            practice_seed,
+        } => {
+            if !demo && practices.is_none() {
+                return Err(
+                    "say what to load: `kakehashi seed --demo` and/or `--practices N`".into(),
+                );
             }
-            match seed::demo(&db).await {
-                Ok(()) => {
-                    println!(
-                        "Loaded the Aomori demo data. Demo sign-ins (password {:?}):",
-                        seed::DEMO_PASSWORD
-                    );
-                    for (email, name, _, _) in seed::DEMO_USERS {
-                        println!("  {email:<32} {name}");
+            if demo {
+                match seed::demo(&db).await {
+                    Ok(()) => {
+                        println!(
+                            "Loaded the Aomori demo data. Demo sign-ins (password {:?}):",
+                            seed::DEMO_PASSWORD
+                        );
+                        for (email, name, _, _) in seed::DEMO_USERS {
+                            println!("  {email:<32} {name}");
+                        }
                     }
-                    Ok(())
+                    // `--if-empty` keeps a database with data as it is, practices too.
+                    Err(seed::SeedError::NotEmpty) if if_empty => {
+                        println!("The database already has data; keeping it.");
+                        return Ok(());
+                    }
+                    Err(e) => return Err(e.to_string()),
                 }
-                Err(seed::SeedError::NotEmpty) if if_empty => {
-                    println!("The database already has data; keeping it.");
-                    Ok(())
-                }
-                Err(e) => Err(e.to_string()),
             }
+            if let Some(n) = practices {
+                let started = std::time::Instant::now();
+                let added = practice_generator::insert_practices(&db, n, practice_seed)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let seconds = started.elapsed().as_secs_f64();
+                // scripts/bench-search.sh reads this line.
+                println!(
+                    "Added {added} generated good practices in {seconds:.2} s ({:.0} per second).",
+                    added as f64 / seconds.max(1e-9)
+                );
+            }
+            Ok(())
         }
         Command::AddPlatform {
             slug,

@@ -58,6 +58,10 @@ use crate::{accounts, notifications, outreach, platforms, practices, sync, threa
         practices::routes::feature_practice,
         practices::routes::unfeature_practice,
         practices::routes::adopt_practice,
+        practices::routes::practice_versions,
+        practices::routes::list_comments,
+        practices::routes::create_comment,
+        practices::routes::delete_comment,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),

@@ -103,6 +103,16 @@ impl Actor {
         platforms
     }
 
+    /// The keys this actor reads good practices under in the search index: the same rule
+    /// as `Scope::practice_ids_visible`, in the form of `practice_reader_keys`.
+    pub fn practice_keys(&self) -> Vec<String> {
+        self.working_platforms()
+            .into_iter()
+            .map(|p| format!("platform:{p}"))
+            .chain(self.network_roots.iter().map(|n| format!("network:{n}")))
+            .collect()
+    }
+
     pub fn scope<'a>(&'a self, db: &'a DatabaseConnection) -> Scope<'a> {
         Scope { actor: self, db }
     }
@@ -388,4 +398,20 @@ impl Scope<'_> {
         }
         Ok(platform)
     }
+}
+
+/// The keys a good practice is readable under in the search index: its author platform
+/// always (drafts too), and its prefectural network once it is published to the network
+/// or the public. `Scope::practice_ids_visible` is the same rule for the database; the
+/// isolation tests hold the two together.
+pub fn practice_reader_keys(row: &crate::entities::good_practice::Model) -> Vec<String> {
+    use app::practices::{PracticeStatus, PracticeVisibility};
+    let mut keys = vec![format!("platform:{}", row.platform_id)];
+    if row.deleted_at.is_none()
+        && row.status == PracticeStatus::Published.as_str()
+        && row.visibility != PracticeVisibility::Platform.as_str()
+    {
+        keys.push(format!("network:{}", row.network_id));
+    }
+    keys
 }

@@ -28,6 +28,7 @@ use crate::accounts::session_store::DbSessionStore;
 use crate::backend::PageBackend;
 use crate::config::Config;
 use crate::http::ApiError;
+use crate::practices::index::PracticeIndex;
 use crate::state::AppState;
 use crate::sync::hub::ChangeHub;
 use crate::{
@@ -82,10 +83,14 @@ impl Application {
         let mut config = config;
         config.addr = listener.local_addr()?;
         let leptos = leptos_options(&config);
+        // Built before the first request, so the first search does not wait for it.
+        let practices = Arc::new(PracticeIndex::new()?);
+        practices.catch_up(&db).await?;
         let state = AppState {
             db,
             sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
             changes: Arc::new(ChangeHub::default()),
+            practices,
             config: Arc::new(config),
             leptos,
         };
@@ -185,6 +190,27 @@ pub fn router(state: AppState) -> Router {
             "/notifications/read",
             post(notifications::read_notifications),
         )
+        .route("/practices", post(practices::forms::create_practice))
+        .route(
+            "/practices/{id}/edit",
+            post(practices::forms::edit_practice),
+        )
+        .route(
+            "/practices/{id}/adoptions",
+            post(practices::forms::adopt_practice),
+        )
+        .route(
+            "/practices/{id}/comments",
+            post(practices::forms::comment_practice),
+        )
+        .route(
+            "/practices/{id}/comments/{comment_id}/delete",
+            post(practices::forms::delete_practice_comment),
+        )
+        .route(
+            "/practices/{id}/feature",
+            post(practices::forms::feature_practice),
+        )
         .route("/outreach", post(outreach::forms::create_outreach))
         .route("/outreach/{id}/edit", post(outreach::forms::edit_outreach))
         .route(
@@ -273,4 +299,6 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
     #[error("configuration: {0}")]
     Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Index(#[from] crate::practices::index::IndexError),
 }

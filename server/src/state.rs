@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::limits::SignInLimiter;
 use crate::config::Config;
+use crate::practices::index::PracticeIndex;
 use crate::sync::hub::ChangeHub;
 
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub sign_in_limiter: Arc<SignInLimiter>,
     pub changes: Arc<ChangeHub>,
+    /// The good-practice search index, following the change log.
+    pub practices: Arc<PracticeIndex>,
     pub leptos: LeptosOptions,
 }
 

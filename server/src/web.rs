@@ -321,6 +321,11 @@ impl PageForm {
             .collect()
     }
 
+    /// Every field as sent, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     /// A field that is there and not blank.
     pub fn text(&self, name: &str) -> Option<String> {
         self.field(name)

@@ -32,8 +32,6 @@ pub struct Model {
     pub status: String,
     pub featured_at: Option<DateTimeUtc>,
     pub version: i32,
-    #[sea_orm(column_type = "Text")]
-    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,

@@ -20,6 +20,8 @@ pub mod outreach_recipient;
 pub mod outreach_request;
 pub mod outreach_response;
 pub mod platform;
+pub mod practice_comment;
+pub mod practice_version;
 pub mod read_marker;
 pub mod session;
 pub mod thread_participant;

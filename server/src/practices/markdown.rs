@@ -25,6 +25,26 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+/// The words of the body without the Markdown (what search indexes and snippets quote):
+/// text and code, with block ends as line breaks; link targets and markup dropped.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +140,13 @@ mod tests {
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
         // Raw HTML is shown as text.
         assert!(render("<b>太字</b>").contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_only() {
+        let text = plain_text(
+            "# 見出し\n\n**就労**体験の[案内](https://example.jp)。\n\n- 一つ目\n- 二つ目",
+        );
+        assert_eq!(text, "見出し\n就労体験の案内。\n一つ目\n二つ目");
     }
 }

@@ -5,34 +5,38 @@
 //! (`Scope::practice`): a draft or a `platform` practice is the author platform's alone;
 //! a published `network` or `public` one is every platform's of its prefectural network.
 
+pub mod forms;
+pub mod index;
 pub mod markdown;
 pub mod routes;
+pub mod search;
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
 use app::domain::{ChangeKind, ChangeOp, Role};
-use app::outreach::TargetGroup;
 use app::practices::{
     Adoption, ContactOrganisation, GoodPractice, GoodPracticePatch, NewAdoption, NewGoodPractice,
-    PracticeResult, PracticeStatus, PracticeVisibility,
+    NewPracticeComment, PracticeComment, PracticeContent, PracticeResult, PracticeStatus,
+    PracticeVersion, PracticeVisibility,
 };
 
 use crate::accounts::user_summary;
-use crate::entities::{adoption, good_practice, organisation, platform, user};
+use crate::entities::{
+    adoption, good_practice, organisation, platform, practice_comment, practice_version, user,
+};
 use crate::http::input::{json, parse_json, refuse_personal_data, text};
 use crate::http::{ApiError, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
 use crate::sync::{self, Audience};
-use crate::threads::search;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_SUMMARY_CHARS: usize = 1_000;
@@ -142,10 +146,6 @@ fn check_results(results: Vec<PracticeResult>) -> ApiResult<Vec<PracticeResult>>
         .collect()
 }
 
-fn search_text(title: &str, summary: &str, body: &str, tags: &[String]) -> String {
-    search::fold(&format!("{title}\n{summary}\n{body}\n{}", tags.join(" ")))
-}
-
 async fn check_contact(
     state: &AppState,
     actor: &Actor,
@@ -174,17 +174,28 @@ async fn views(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut adoptions: HashMap<Uuid, Vec<adoption::Model>> = HashMap::new();
     for a in adoption::Entity::find()
-        .filter(adoption::Column::PracticeId.is_in(ids))
+        .filter(adoption::Column::PracticeId.is_in(ids.clone()))
         .order_by_asc(adoption::Column::At)
         .all(db)
         .await?
     {
         adoptions.entry(a.practice_id).or_default().push(a);
     }
+    let mut comments: HashMap<Uuid, Vec<practice_comment::Model>> = HashMap::new();
+    for c in practice_comment::Entity::find()
+        .filter(practice_comment::Column::PracticeId.is_in(ids))
+        .filter(practice_comment::Column::DeletedAt.is_null())
+        .order_by_asc(practice_comment::Column::CreatedAt)
+        .all(db)
+        .await?
+    {
+        comments.entry(c.practice_id).or_default().push(c);
+    }
     let user_ids: BTreeSet<Uuid> = rows
         .iter()
         .map(|r| r.created_by)
         .chain(adoptions.values().flatten().map(|a| a.user_id))
+        .chain(comments.values().flatten().map(|c| c.author_id))
         .collect();
     let users: HashMap<Uuid, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(user_ids))
@@ -207,7 +218,11 @@ async fn views(
         .collect();
     let orgs: HashMap<Uuid, String> = organisation::Entity::find()
         .filter(
-            organisation::Column::Id.is_in(rows.iter().filter_map(|r| r.contact_organisation_id)),
+            organisation::Column::Id.is_in(
+                rows.iter()
+                    .filter_map(|r| r.contact_organisation_id)
+                    .chain(users.values().map(|u| u.organisation_id)),
+            ),
         )
         .all(db)
         .await?
@@ -237,7 +252,25 @@ async fn views(
                 });
             }
         }
+        let mut said = Vec::new();
+        for c in comments.remove(&row.id).unwrap_or_default() {
+            let author = users
+                .get(&c.author_id)
+                .ok_or_else(|| ApiError::Internal(format!("user {} missing", c.author_id)))?;
+            said.push(PracticeComment {
+                id: c.id,
+                author: user_summary(author),
+                organisation_name: orgs
+                    .get(&author.organisation_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                body: c.body,
+                created_at: c.created_at,
+                can_delete: c.author_id == actor.user.id,
+            });
+        }
         let can_edit = actor.roles_on(row.platform_id).into_iter().any(writer_role);
+        let adopted_by_me = own.iter().any(|a| mine.contains(&a.platform_id));
         let can_feature = shared(&row)
             && actor
                 .roles_on(row.network_id)
@@ -269,8 +302,14 @@ async fn views(
             created_at: row.created_at,
             updated_at: row.updated_at,
             adoption_count: own.len() as u64,
-            adopted_by_me: own.iter().any(|a| mine.contains(&a.platform_id)),
+            adopted_by_me,
             adoptions: listed,
+            comments: said,
+            can_adopt: !adopted_by_me
+                && actor
+                    .roles
+                    .iter()
+                    .any(|(p, r)| *p != row.platform_id && writer_role(*r)),
             can_edit,
             can_feature,
         });
@@ -298,59 +337,40 @@ pub async fn for_feed(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Go
     get(state, actor, id).await
 }
 
-/// Filters of the list. Ranking, facets and snippets come with the library's search.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    pub q: Option<String>,
-    pub target_group: Option<TargetGroup>,
-    pub tag: Option<String>,
-    pub platform: Option<Uuid>,
-    pub featured: bool,
-}
-
-/// The practices the caller may read: featured first, then the most recently changed.
-pub async fn list(
+/// The platforms the actor may write practices for (staff, coordinator, administrator).
+pub async fn writable_platforms(
     state: &AppState,
     actor: &Actor,
-    filter: ListFilter,
-) -> ApiResult<(Vec<GoodPractice>, u64)> {
-    use good_practice::Column as C;
-    let mut query = good_practice::Entity::find()
-        .filter(C::Id.in_subquery(actor.scope(&state.db).practice_ids_visible()));
-    if let Some(p) = filter.platform {
-        query = query.filter(C::PlatformId.eq(p));
-    }
-    if filter.featured {
-        query = query.filter(C::FeaturedAt.is_not_null());
-    }
-    // JSON lists are matched as their quoted items.
-    if let Some(g) = filter.target_group {
-        query = query.filter(C::TargetGroups.like(format!("%\"{}\"%", g.as_str())));
-    }
-    if let Some(tag) = filter.tag.as_deref().filter(|t| !t.trim().is_empty()) {
-        let quoted = json(&tag.trim());
-        query = query.filter(
-            C::Tags.like(LikeExpr::new(format!("%{}%", escape_like(&quoted))).escape('\\')),
-        );
-    }
-    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        query =
-            query.filter(C::SearchText.like(LikeExpr::new(search::like_pattern(q)).escape('\\')));
-    }
-    let total = query.clone().count(&state.db).await?;
-    let rows = query
-        .order_by_desc(C::FeaturedAt)
-        .order_by_desc(C::UpdatedAt)
-        .limit(LIST_LIMIT)
-        .all(&state.db)
-        .await?;
-    Ok((views(state, actor, rows).await?, total))
+) -> ApiResult<Vec<app::domain::Platform>> {
+    Ok(actor
+        .scope(&state.db)
+        .platforms()
+        .await?
+        .into_iter()
+        .filter(|p| actor.roles_on(p.id).into_iter().any(writer_role))
+        .collect())
 }
 
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// The practices featured across the network of a platform, newest featured first, as
+/// the actor may read them (every featured practice is shared with the network).
+pub async fn featured(
+    state: &AppState,
+    actor: &Actor,
+    platform_id: Uuid,
+) -> ApiResult<Vec<GoodPractice>> {
+    let network = crate::sync::network_root(&state.db, platform_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let rows = good_practice::Entity::find()
+        .filter(good_practice::Column::NetworkId.eq(network))
+        .filter(good_practice::Column::FeaturedAt.is_not_null())
+        .filter(
+            good_practice::Column::Id.in_subquery(actor.scope(&state.db).practice_ids_visible()),
+        )
+        .order_by_desc(good_practice::Column::FeaturedAt)
+        .all(&state.db)
+        .await?;
+    views(state, actor, rows).await
 }
 
 /// The author platform: one the actor writes on (staff, coordinator, administrator).
@@ -371,20 +391,15 @@ fn author_platform(actor: &Actor, asked: Option<Uuid>) -> ApiResult<Uuid> {
     }
 }
 
-pub async fn create(
-    state: &AppState,
-    actor: &Actor,
-    input: NewGoodPractice,
-) -> ApiResult<GoodPractice> {
-    let platform_id = author_platform(actor, input.platform_id)?;
-    let platform = actor.scope(&state.db).platform(platform_id).await?;
-    let title = text("title", &input.title, MAX_TITLE_CHARS, true)?;
-    let summary = text("summary", &input.summary, MAX_SUMMARY_CHARS, false)?;
-    let body = text("body", &input.body, MAX_BODY_CHARS, false)?;
-    let area = text("area", &input.area, MAX_SHORT_CHARS, false)?;
-    let period = text("period", &input.period, MAX_SHORT_CHARS, false)?;
-    let tags = check_tags(input.tags)?;
-    let results = check_results(input.results)?;
+/// The content checked: lengths, tags, results, and no personal data anywhere in it.
+fn checked(content: PracticeContent) -> ApiResult<PracticeContent> {
+    let title = text("title", &content.title, MAX_TITLE_CHARS, true)?;
+    let summary = text("summary", &content.summary, MAX_SUMMARY_CHARS, false)?;
+    let body = text("body", &content.body, MAX_BODY_CHARS, false)?;
+    let area = text("area", &content.area, MAX_SHORT_CHARS, false)?;
+    let period = text("period", &content.period, MAX_SHORT_CHARS, false)?;
+    let tags = check_tags(content.tags)?;
+    let results = check_results(content.results)?;
     let tag_text = tags.join(" ");
     let labels: String = results
         .iter()
@@ -400,36 +415,118 @@ pub async fn create(
         ("tags", tag_text.as_str()),
         ("results", labels.as_str()),
     ])?;
-    let contact = check_contact(state, actor, input.contact_organisation_id).await?;
-    let mut groups = input.target_groups;
-    groups.sort();
-    groups.dedup();
+    let mut target_groups = content.target_groups;
+    target_groups.sort();
+    target_groups.dedup();
+    Ok(PracticeContent {
+        title,
+        summary,
+        body,
+        target_groups,
+        tags,
+        area,
+        period,
+        results,
+        ..content
+    })
+}
+
+/// What a stored practice says.
+fn content_of(row: &good_practice::Model) -> PracticeContent {
+    PracticeContent {
+        title: row.title.clone(),
+        summary: row.summary.clone(),
+        body: row.body.clone(),
+        target_groups: parse_json(&row.target_groups),
+        tags: parse_json(&row.tags),
+        area: row.area.clone(),
+        period: row.period.clone(),
+        results: parse_json(&row.results),
+        contact_organisation_id: row.contact_organisation_id,
+        visibility: PracticeVisibility::parse(&row.visibility)
+            .unwrap_or(PracticeVisibility::Platform),
+        status: PracticeStatus::parse(&row.status).unwrap_or(PracticeStatus::Draft),
+    }
+}
+
+/// Writes the content into the row being saved.
+fn set_content(row: &mut good_practice::ActiveModel, content: &PracticeContent) {
+    row.title = Set(content.title.clone());
+    row.summary = Set(content.summary.clone());
+    row.body = Set(content.body.clone());
+    row.target_groups = Set(json(&content.target_groups));
+    row.tags = Set(json(&content.tags));
+    row.area = Set(content.area.clone());
+    row.period = Set(content.period.clone());
+    row.results = Set(json(&content.results));
+    row.contact_organisation_id = Set(content.contact_organisation_id);
+    row.visibility = Set(content.visibility.as_str().into());
+    row.status = Set(content.status.as_str().into());
+}
+
+/// One entry of the version history, in the transaction of the change it records.
+async fn record_version(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    row: &good_practice::Model,
+    fields: Vec<String>,
+) -> Result<(), sea_orm::DbErr> {
+    practice_version::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        practice_id: Set(row.id),
+        version: Set(row.version),
+        changed_by: Set(actor.user.id),
+        changed_at: Set(row.updated_at),
+        fields: Set(json(&fields)),
+        snapshot: Set(json(&content_of(row))),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: NewGoodPractice,
+) -> ApiResult<GoodPractice> {
+    let platform_id = author_platform(actor, input.platform_id)?;
+    let platform = actor.scope(&state.db).platform(platform_id).await?;
+    let content = checked(PracticeContent {
+        title: input.title,
+        summary: input.summary,
+        body: input.body,
+        target_groups: input.target_groups,
+        tags: input.tags,
+        area: input.area,
+        period: input.period,
+        results: input.results,
+        contact_organisation_id: check_contact(state, actor, input.contact_organisation_id).await?,
+        visibility: input.visibility,
+        status: input.status,
+    })?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
-    let row = good_practice::ActiveModel {
+    let mut new = good_practice::ActiveModel {
         id: Set(Uuid::new_v4()),
         platform_id: Set(platform.id),
         network_id: Set(platform.parent_id.unwrap_or(platform.id)),
         created_by: Set(actor.user.id),
-        search_text: Set(search_text(&title, &summary, &body, &tags)),
-        title: Set(title),
-        summary: Set(summary),
-        body: Set(body),
-        target_groups: Set(json(&groups)),
-        tags: Set(json(&tags)),
-        area: Set(area),
-        period: Set(period),
-        results: Set(json(&results)),
-        contact_organisation_id: Set(contact),
-        visibility: Set(input.visibility.as_str().into()),
-        status: Set(input.status.as_str().into()),
         featured_at: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
-    }
-    .insert(&txn)
+        ..Default::default()
+    };
+    set_content(&mut new, &content);
+    let txn = state.db.begin().await?;
+    let row = new.insert(&txn).await?;
+    record_version(
+        &txn,
+        actor,
+        &row,
+        PracticeContent::FIELDS.map(String::from).to_vec(),
+    )
     .await?;
     log_change(&txn, None, &row).await?;
     txn.commit().await?;
@@ -453,84 +550,60 @@ pub async fn patch(
     input: GoodPracticePatch,
 ) -> ApiResult<GoodPractice> {
     let row = writable(state, actor, id).await?;
-    let title = match &input.title {
-        Some(t) => text("title", t, MAX_TITLE_CHARS, true)?,
-        None => row.title.clone(),
-    };
-    let summary = match &input.summary {
-        Some(t) => text("summary", t, MAX_SUMMARY_CHARS, false)?,
-        None => row.summary.clone(),
-    };
-    let body = match &input.body {
-        Some(t) => text("body", t, MAX_BODY_CHARS, false)?,
-        None => row.body.clone(),
-    };
-    let area = match &input.area {
-        Some(t) => text("area", t, MAX_SHORT_CHARS, false)?,
-        None => row.area.clone(),
-    };
-    let period = match &input.period {
-        Some(t) => text("period", t, MAX_SHORT_CHARS, false)?,
-        None => row.period.clone(),
-    };
-    let tags = match input.tags {
-        Some(t) => check_tags(t)?,
-        None => parse_json(&row.tags),
-    };
-    let results = match input.results {
-        Some(r) => check_results(r)?,
-        None => parse_json(&row.results),
-    };
-    let tag_text = tags.join(" ");
-    let labels: String = results
-        .iter()
-        .map(|r| r.label.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    refuse_personal_data([
-        ("title", title.as_str()),
-        ("summary", summary.as_str()),
-        ("body", body.as_str()),
-        ("area", area.as_str()),
-        ("period", period.as_str()),
-        ("tags", tag_text.as_str()),
-        ("results", labels.as_str()),
-    ])?;
-    let contact = match input.contact_organisation_id {
-        Some(id) => check_contact(state, actor, Some(id)).await?,
-        None => row.contact_organisation_id,
-    };
-    let txn = state.db.begin().await?;
-    let mut update: good_practice::ActiveModel = row.clone().into();
-    update.search_text = Set(search_text(&title, &summary, &body, &tags));
-    update.title = Set(title);
-    update.summary = Set(summary);
-    update.body = Set(body);
-    update.area = Set(area);
-    update.period = Set(period);
-    update.tags = Set(json(&tags));
-    update.results = Set(json(&results));
-    update.contact_organisation_id = Set(contact);
-    if let Some(mut groups) = input.target_groups {
-        groups.sort();
-        groups.dedup();
-        update.target_groups = Set(json(&groups));
+    let before = content_of(&row);
+    let mut asked = before.clone();
+    if let Some(v) = input.title {
+        asked.title = v;
+    }
+    if let Some(v) = input.summary {
+        asked.summary = v;
+    }
+    if let Some(v) = input.body {
+        asked.body = v;
+    }
+    if let Some(v) = input.target_groups {
+        asked.target_groups = v;
+    }
+    if let Some(v) = input.tags {
+        asked.tags = v;
+    }
+    if let Some(v) = input.area {
+        asked.area = v;
+    }
+    if let Some(v) = input.period {
+        asked.period = v;
+    }
+    if let Some(v) = input.results {
+        asked.results = v;
+    }
+    if let Some(v) = input.contact_organisation_id {
+        asked.contact_organisation_id = check_contact(state, actor, Some(v)).await?;
     }
     if let Some(v) = input.visibility {
-        update.visibility = Set(v.as_str().into());
+        asked.visibility = v;
     }
-    if let Some(s) = input.status {
-        update.status = Set(s.as_str().into());
+    if let Some(v) = input.status {
+        asked.status = v;
     }
+    let after_content = checked(asked)?;
+    let fields = before.changed_fields(&after_content);
+    // Nothing changed (a retried or empty patch): no new version, nothing to tell anyone.
+    if fields.is_empty() {
+        return view(state, actor, row).await;
+    }
+    let txn = state.db.begin().await?;
+    let mut update: good_practice::ActiveModel = row.clone().into();
+    set_content(&mut update, &after_content);
     update.version = Set(row.version + 1);
     update.updated_at = Set(Utc::now());
-    let mut after = update.update(&txn).await?;
     // No longer shared across the network: no longer featured there either.
-    if !shared(&after) && after.featured_at.is_some() {
-        let mut unfeature: good_practice::ActiveModel = after.clone().into();
-        unfeature.featured_at = Set(None);
-        after = unfeature.update(&txn).await?;
+    if !(after_content.status == PracticeStatus::Published
+        && after_content.visibility != PracticeVisibility::Platform)
+    {
+        update.featured_at = Set(None);
     }
+    let after = update.update(&txn).await?;
+    record_version(&txn, actor, &after, fields).await?;
     log_change(&txn, Some(&row), &after).await?;
     txn.commit().await?;
     state.changes.committed();
@@ -630,6 +703,116 @@ pub async fn adopt(
         state.changes.committed();
     }
     get(state, actor, id).await
+}
+
+/// Who changed what, newest first (anyone who may read the practice may read its history).
+pub async fn versions(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<Vec<PracticeVersion>> {
+    let row = actor.scope(&state.db).practice(id).await?;
+    let versions = practice_version::Entity::find()
+        .filter(practice_version::Column::PracticeId.eq(row.id))
+        .order_by_desc(practice_version::Column::Version)
+        .all(&state.db)
+        .await?;
+    let users: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(versions.iter().map(|v| v.changed_by)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    versions
+        .into_iter()
+        .map(|v| {
+            let by = users
+                .get(&v.changed_by)
+                .ok_or_else(|| ApiError::Internal(format!("user {} missing", v.changed_by)))?;
+            let content: Option<PracticeContent> = serde_json::from_str(&v.snapshot).ok();
+            Ok(PracticeVersion {
+                version: v.version.max(0) as u32,
+                changed_by: user_summary(by),
+                changed_at: v.changed_at,
+                fields: parse_json(&v.fields),
+                content: content.ok_or_else(|| {
+                    ApiError::Internal(format!("version {} of {id} unreadable", v.version))
+                })?,
+            })
+        })
+        .collect()
+}
+
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// A reader's comment: anyone who may read the practice may comment on it.
+pub async fn comment(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    input: NewPracticeComment,
+) -> ApiResult<PracticeComment> {
+    let row = actor.scope(&state.db).practice(id).await?;
+    let body = text("body", &input.body, MAX_COMMENT_CHARS, true)?;
+    refuse_personal_data([("body", body.as_str())])?;
+    let txn = state.db.begin().await?;
+    let saved = practice_comment::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        practice_id: Set(row.id),
+        author_id: Set(actor.user.id),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    log_change(&txn, Some(&row), &row).await?;
+    txn.commit().await?;
+    state.changes.committed();
+    Ok(PracticeComment {
+        id: saved.id,
+        author: user_summary(&actor.user),
+        organisation_name: actor.organisation.name.clone(),
+        body: saved.body,
+        created_at: saved.created_at,
+        can_delete: true,
+    })
+}
+
+pub async fn comments(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<Vec<PracticeComment>> {
+    Ok(get(state, actor, id).await?.comments)
+}
+
+/// Takes back one's own comment (403 for anyone else's).
+pub async fn delete_comment(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    comment_id: Uuid,
+) -> ApiResult<()> {
+    let row = actor.scope(&state.db).practice(id).await?;
+    let comment = practice_comment::Entity::find_by_id(comment_id)
+        .filter(practice_comment::Column::PracticeId.eq(row.id))
+        .filter(practice_comment::Column::DeletedAt.is_null())
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if comment.author_id != actor.user.id {
+        return Err(ApiError::Forbidden);
+    }
+    let txn = state.db.begin().await?;
+    let mut update: practice_comment::ActiveModel = comment.into();
+    update.deleted_at = Set(Some(Utc::now()));
+    update.update(&txn).await?;
+    log_change(&txn, Some(&row), &row).await?;
+    txn.commit().await?;
+    state.changes.committed();
+    Ok(())
 }
 
 #[cfg(test)]

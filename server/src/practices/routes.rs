@@ -5,14 +5,14 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use app::domain::ErrorBody;
-use app::outreach::TargetGroup;
-use app::practices::{GoodPractice, GoodPracticePatch, NewAdoption, NewGoodPractice};
+use app::practices::{
+    GoodPractice, GoodPracticePatch, NewAdoption, NewGoodPractice, NewPracticeComment,
+    PracticeComment, PracticeFilter, PracticeSearch, PracticeVersion,
+};
 
-use super::ListFilter;
 use crate::accounts::Authorized;
 use crate::http::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::state::AppState;
@@ -31,51 +31,30 @@ pub fn router() -> Router<AppState> {
             post(feature_practice).delete(unfeature_practice),
         )
         .route("/practices/{id}/adoptions", post(adopt_practice))
+        .route("/practices/{id}/versions", get(practice_versions))
+        .route(
+            "/practices/{id}/comments",
+            get(list_comments).post(create_comment),
+        )
+        .route(
+            "/practices/{id}/comments/{comment_id}",
+            axum::routing::delete(delete_comment),
+        )
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct PracticeQuery {
-    /// Words to find in title, summary, body and tags (folded as the thread search).
-    q: Option<String>,
-    /// unstable_employment | long_term_unemployed | social_participation
-    target_group: Option<String>,
-    tag: Option<String>,
-    platform: Option<Uuid>,
-    /// Only practices featured (周知) across the network.
-    featured: Option<bool>,
-}
-
-/// `GET /api/v1/practices`: the practices the caller may read and how many match.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PracticeList {
-    pub items: Vec<GoodPractice>,
-    pub total: u64,
-}
-
-/// The practices the caller may read: featured first, then the most recently changed.
-#[utoipa::path(get, path = "/api/v1/practices", tag = "practices", params(PracticeQuery),
-    responses((status = 200, body = PracticeList), (status = 422, body = ErrorBody)))]
+/// Search the library: the practices the caller may read that match every filter, best
+/// first (featured first, then the most recent, without words), 20 a page, with the
+/// facet counts of the whole result and, when nothing matched, what dropping each filter
+/// would find.
+#[utoipa::path(get, path = "/api/v1/practices", tag = "practices", params(PracticeFilter),
+    responses((status = 200, body = PracticeSearch), (status = 422, body = ErrorBody)))]
 pub async fn list_practices(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<PracticeQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<PracticeList>> {
-    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
-    let target_group = match query.target_group.as_deref() {
-        None | Some("") => None,
-        Some(g) => Some(TargetGroup::parse(g).ok_or_else(|| {
-            ApiError::invalid("invalid_query", "`target_group`: not one of the groups.")
-        })?),
-    };
-    let filter = ListFilter {
-        q: query.q,
-        target_group,
-        tag: query.tag,
-        platform: query.platform,
-        featured: query.featured.unwrap_or(false),
-    };
-    let (items, total) = super::list(&state, &actor, filter).await?;
-    Ok(Json(PracticeList { items, total }))
+    query: Result<Query<PracticeFilter>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<PracticeSearch>> {
+    let Query(filter) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
+    Ok(Json(super::search::search(&state, &actor, filter).await?))
 }
 
 /// Write a practice (draft or published, with its visibility).
@@ -161,4 +140,55 @@ pub async fn adopt_practice(
 ) -> ApiResult<impl IntoResponse> {
     let practice = super::adopt(&state, &actor, id, input).await?;
     Ok((StatusCode::CREATED, Json(practice)))
+}
+
+/// Who changed what: the version history, newest first.
+#[utoipa::path(get, path = "/api/v1/practices/{id}/versions", tag = "practices",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = [PracticeVersion]), (status = 404, body = ErrorBody)))]
+pub async fn practice_versions(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<PracticeVersion>>> {
+    Ok(Json(super::versions(&state, &actor, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/practices/{id}/comments", tag = "practices",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = [PracticeComment]), (status = 404, body = ErrorBody)))]
+pub async fn list_comments(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<PracticeComment>>> {
+    Ok(Json(super::comments(&state, &actor, id).await?))
+}
+
+/// Comment on a practice (anyone who may read it).
+#[utoipa::path(post, path = "/api/v1/practices/{id}/comments", tag = "practices",
+    params(("id" = Uuid, Path)), request_body = NewPracticeComment,
+    responses((status = 201, body = PracticeComment), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create_comment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<NewPracticeComment>,
+) -> ApiResult<impl IntoResponse> {
+    let comment = super::comment(&state, &actor, id, input).await?;
+    Ok((StatusCode::CREATED, Json(comment)))
+}
+
+/// Take back one's own comment.
+#[utoipa::path(delete, path = "/api/v1/practices/{id}/comments/{comment_id}", tag = "practices",
+    params(("id" = Uuid, Path), ("comment_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath((id, comment_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    super::delete_comment(&state, &actor, id, comment_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
