@@ -314,6 +314,7 @@ catalogue! {
     BackToLibrary => ("好事例ライブラリへ", "Back to the library"),
     UpdatedAt => ("更新", "Updated"),
     WrittenBy => ("作成", "Written by"),
+    RemoveAttachment => ("削除", "Remove"),
     OutreachTitle => ("働きかけ・受け入れ先開拓の依頼", "Outreach and placement requests"),
     OutreachNeedsActionInNav => ("件の要対応", "need your action"),
     OutreachOverdueInNav => ("件の期限超過", "overdue"),

@@ -617,7 +617,7 @@ fn FeaturedPractices(from_server: Vec<crate::practices::GoodPractice>) -> impl I
                     .cloned()
                     .collect()
             });
-            list.sort_by(|a, b| b.featured_at.cmp(&a.featured_at));
+            list.sort_by_key(|p| std::cmp::Reverse(p.featured_at));
             list
         } else {
             from_server.clone()

@@ -99,10 +99,25 @@ pub struct GoodPractice {
     pub adopted_by_me: bool,
     /// Readers' comments, oldest first.
     pub comments: Vec<PracticeComment>,
+    /// Files attached by the author platform, oldest first.
+    pub attachments: Vec<PracticeAttachment>,
     pub can_edit: bool,
     pub can_feature: bool,
     /// One of the caller's platforms (not the author's) may mark it 参考にした.
     pub can_adopt: bool,
+}
+
+/// A file attached to a practice (PDF, Office documents, images), downloaded from
+/// `/api/v1/practices/{practice}/attachments/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PracticeAttachment {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub uploaded_by: UserSummary,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A reader's comment on a practice.
@@ -304,6 +319,8 @@ pub struct SnippetPart {
 pub struct PracticeHit {
     #[serde(flatten)]
     pub practice: GoodPractice,
+    /// The title in pieces, the words marked.
+    pub title_marked: Vec<SnippetPart>,
     /// A short passage of the summary or body around the words (the summary's start
     /// when there are no words).
     pub snippet: Vec<SnippetPart>,

@@ -51,8 +51,7 @@ fn error_key(code: &str) -> Key {
         "personal_data" => Key::PersonalDataRefused,
         "not_shared" => Key::PracticeNotShared,
         "own_practice" => Key::OwnPractice,
-        "forbidden" => Key::ErrorForbidden,
-        _ => Key::InvalidPracticeField,
+        other => crate::sync::refusal_key(other).unwrap_or(Key::InvalidPracticeField),
     }
 }
 
@@ -340,7 +339,19 @@ fn Results(search: PracticeSearch, filter: PracticeFilter) -> impl IntoView {
                         <li>
                             <article class="practice-card">
                                 <h2>
-                                    <a href=href>{p.title.clone()}</a>
+                                    <a href=href>
+                                        {hit
+                                            .title_marked
+                                            .into_iter()
+                                            .map(|part| {
+                                                if part.hit {
+                                                    view! { <mark>{part.text}</mark> }.into_any()
+                                                } else {
+                                                    part.text.into_any()
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </a>
                                 </h2>
                                 <p class="meta">
                                     {p.featured_at.is_some().then(|| view! { <span class="badge featured">{tr(Key::FeaturedBadge)}</span> " " })}
@@ -593,8 +604,81 @@ fn PracticeArticle(p: GoodPractice, me: Me) -> impl IntoView {
                         }
                     })}
             </div>
+            <Attachments p=p.clone() csrf=csrf.clone()/>
             <Comments p=p.clone() csrf=csrf.clone()/>
         </article>
+    }
+}
+
+/// The practice's files, and for its writers a plain form to attach one (checked by
+/// content on the server, as in liaison threads).
+#[component]
+fn Attachments(p: GoodPractice, csrf: String) -> impl IntoView {
+    let lang = use_lang();
+    let id = p.id;
+    let can_edit = p.can_edit;
+    view! {
+        <section id="attachments" class="panel" aria-labelledby="practice-attachments-heading">
+            <h2 id="practice-attachments-heading">{tr(Key::AttachmentsHeading)}</h2>
+            {p.attachments.is_empty().then(|| view! { <p>{tr(Key::NoAttachments)}</p> })}
+            <ul class="attachments">
+                {p.attachments
+                    .iter()
+                    .map(|file| {
+                        let at = file.created_at;
+                        let remove = format!("/practices/{id}/attachments/{}/delete", file.id);
+                        view! {
+                            <li>
+                                <a
+                                    href=format!("/api/v1/practices/{id}/attachments/{}", file.id)
+                                    download=file.filename.clone()
+                                >
+                                    {file.filename.clone()}
+                                </a>
+                                " "
+                                <span class="meta">
+                                    "(" {crate::threads_pages::human_size(file.size)} ") · "
+                                    {file.uploaded_by.display_name.clone()} " · "
+                                    {move || japan_time(at, lang.get())}
+                                </span>
+                                {can_edit
+                                    .then(|| {
+                                        view! {
+                                            <form method="post" action=remove class="inline">
+                                                <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                                <button type="submit">
+                                                    {tr(Key::RemoveAttachment)} <span class="visually-hidden">{file.filename.clone()}</span>
+                                                </button>
+                                            </form>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {can_edit
+                .then(|| {
+                    view! {
+                        <form method="post" action=format!("/practices/{id}/attachments") enctype="multipart/form-data" class="stack">
+                            <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                            <div class="field">
+                                <label for="practice-attachment-file">{tr(Key::AttachFile)}</label>
+                                <input
+                                    id="practice-attachment-file"
+                                    name="file"
+                                    type="file"
+                                    required
+                                    aria-describedby="practice-attachment-hint"
+                                    accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.png,.jpg,.jpeg,.gif,.webp"
+                                />
+                                <p id="practice-attachment-hint" class="hint">{tr(Key::AttachFileHint)}</p>
+                            </div>
+                            <button type="submit">{tr(Key::UploadFile)}</button>
+                        </form>
+                    }
+                })}
+        </section>
     }
 }
 

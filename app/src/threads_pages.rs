@@ -644,7 +644,7 @@ fn AttachmentsPanel(
     }
 }
 
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     match bytes {
         0..1024 => format!("{bytes} B"),
         1024..1_048_576 => format!("{:.0} KB", bytes as f64 / 1024.0),

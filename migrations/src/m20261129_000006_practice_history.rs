@@ -1,5 +1,5 @@
 //! The good-practice library, grown: a version per change (who changed which fields,
-//! and the practice as it then read) and readers' comments. The folded `search_text`
+//! and the practice as it then read), readers' comments and attachments. The folded `search_text`
 //! column goes: the search index (tantivy, built from the practices themselves) replaced
 //! the `LIKE` over it.
 
@@ -81,6 +81,34 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(PracticeAttachments::Table)
+                .col(pk_uuid(PracticeAttachments::Id))
+                .col(uuid(PracticeAttachments::PracticeId))
+                .col(uuid(PracticeAttachments::UploaderId))
+                .col(string(PracticeAttachments::Filename))
+                .col(string(PracticeAttachments::ContentType))
+                .col(big_integer(PracticeAttachments::Size))
+                .col(string(PracticeAttachments::Sha256))
+                .col(timestamp_with_time_zone(PracticeAttachments::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(PracticeAttachments::Table, PracticeAttachments::PracticeId)
+                        .to(GoodPractices::Table, GoodPractices::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("practice_attachments_practice")
+                .table(PracticeAttachments::Table)
+                .col(PracticeAttachments::PracticeId)
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 }
@@ -113,4 +141,17 @@ enum PracticeComments {
     Body,
     CreatedAt,
     DeletedAt,
+}
+
+#[derive(DeriveIden)]
+enum PracticeAttachments {
+    Table,
+    Id,
+    PracticeId,
+    UploaderId,
+    Filename,
+    ContentType,
+    Size,
+    Sha256,
+    CreatedAt,
 }

@@ -62,6 +62,9 @@ use crate::{accounts, notifications, outreach, platforms, practices, sync, threa
         practices::routes::list_comments,
         practices::routes::create_comment,
         practices::routes::delete_comment,
+        practices::routes::upload_attachment,
+        practices::routes::get_attachment,
+        practices::routes::delete_attachment,
     ),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),

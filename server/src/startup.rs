@@ -211,6 +211,16 @@ pub fn router(state: AppState) -> Router {
             "/practices/{id}/feature",
             post(practices::forms::feature_practice),
         )
+        .route(
+            "/practices/{id}/attachments",
+            post(practices::forms::upload_practice_attachment).layer(DefaultBodyLimit::max(
+                threads::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/practices/{id}/attachments/{attachment_id}/delete",
+            post(practices::forms::delete_practice_attachment),
+        )
         .route("/outreach", post(outreach::forms::create_outreach))
         .route("/outreach/{id}/edit", post(outreach::forms::edit_outreach))
         .route(

@@ -20,6 +20,7 @@ pub mod outreach_recipient;
 pub mod outreach_request;
 pub mod outreach_response;
 pub mod platform;
+pub mod practice_attachment;
 pub mod practice_comment;
 pub mod practice_version;
 pub mod read_marker;

@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use tower_sessions::Session;
 use uuid::Uuid;
 
 use app::practices::{NewAdoption, NewGoodPractice, NewPracticeComment};
@@ -96,4 +97,34 @@ pub async fn feature_practice(
         |_| page.clone(),
         &page,
     )
+}
+
+/// Attach a file from a practice's page (multipart; the CSRF field comes before the file).
+pub async fn upload_practice_attachment(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let page = format!("/practices/{id}");
+    let (actor, upload) =
+        match crate::threads::forms::page_upload(&state, &session, multipart, &page).await? {
+            Ok(ready) => ready,
+            Err(back) => return Ok(back),
+        };
+    back_or_error(
+        super::attachments::store(&state, &actor, id, upload).await,
+        |_| format!("{page}#attachments"),
+        &page,
+    )
+}
+
+/// Remove an attachment from a practice's page.
+pub async fn delete_practice_attachment(
+    State(state): State<AppState>,
+    Path((id, attachment_id)): Path<(Uuid, Uuid)>,
+    form: PageForm,
+) -> ApiResult<Response> {
+    super::attachments::remove(&state, &form.actor, id, attachment_id).await?;
+    Ok(see_other(&format!("/practices/{id}#attachments")))
 }

@@ -5,6 +5,7 @@
 //! (`Scope::practice`): a draft or a `platform` practice is the author platform's alone;
 //! a published `network` or `public` one is every platform's of its prefectural network.
 
+pub mod attachments;
 pub mod forms;
 pub mod index;
 pub mod markdown;
@@ -30,7 +31,8 @@ use app::practices::{
 
 use crate::accounts::user_summary;
 use crate::entities::{
-    adoption, good_practice, organisation, platform, practice_comment, practice_version, user,
+    adoption, good_practice, organisation, platform, practice_attachment, practice_comment,
+    practice_version, user,
 };
 use crate::http::input::{json, parse_json, refuse_personal_data, text};
 use crate::http::{ApiError, ApiResult};
@@ -181,6 +183,15 @@ async fn views(
     {
         adoptions.entry(a.practice_id).or_default().push(a);
     }
+    let mut files: HashMap<Uuid, Vec<practice_attachment::Model>> = HashMap::new();
+    for f in practice_attachment::Entity::find()
+        .filter(practice_attachment::Column::PracticeId.is_in(ids.clone()))
+        .order_by_asc(practice_attachment::Column::CreatedAt)
+        .all(db)
+        .await?
+    {
+        files.entry(f.practice_id).or_default().push(f);
+    }
     let mut comments: HashMap<Uuid, Vec<practice_comment::Model>> = HashMap::new();
     for c in practice_comment::Entity::find()
         .filter(practice_comment::Column::PracticeId.is_in(ids))
@@ -196,6 +207,7 @@ async fn views(
         .map(|r| r.created_by)
         .chain(adoptions.values().flatten().map(|a| a.user_id))
         .chain(comments.values().flatten().map(|c| c.author_id))
+        .chain(files.values().flatten().map(|f| f.uploader_id))
         .collect();
     let users: HashMap<Uuid, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(user_ids))
@@ -269,6 +281,11 @@ async fn views(
                 can_delete: c.author_id == actor.user.id,
             });
         }
+        let mut attached = Vec::new();
+        for f in files.remove(&row.id).unwrap_or_default() {
+            let by = summary(f.uploader_id)?;
+            attached.push(attachments::view(f, by));
+        }
         let can_edit = actor.roles_on(row.platform_id).into_iter().any(writer_role);
         let adopted_by_me = own.iter().any(|a| mine.contains(&a.platform_id));
         let can_feature = shared(&row)
@@ -305,6 +322,7 @@ async fn views(
             adopted_by_me,
             adoptions: listed,
             comments: said,
+            attachments: attached,
             can_adopt: !adopted_by_me
                 && actor
                     .roles

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use app::domain::ErrorBody;
 use app::practices::{
     GoodPractice, GoodPracticePatch, NewAdoption, NewGoodPractice, NewPracticeComment,
-    PracticeComment, PracticeFilter, PracticeSearch, PracticeVersion,
+    PracticeAttachment, PracticeComment, PracticeFilter, PracticeSearch, PracticeVersion,
 };
 
 use crate::accounts::Authorized;
@@ -32,6 +32,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/practices/{id}/adoptions", post(adopt_practice))
         .route("/practices/{id}/versions", get(practice_versions))
+        .route(
+            "/practices/{id}/attachments",
+            post(upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
+                crate::threads::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/practices/{id}/attachments/{attachment_id}",
+            get(get_attachment).delete(delete_attachment),
+        )
         .route(
             "/practices/{id}/comments",
             get(list_comments).post(create_comment),
@@ -190,5 +200,60 @@ pub async fn delete_comment(
     ApiPath((id, comment_id)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
     super::delete_comment(&state, &actor, id, comment_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Attach a file (multipart field `file`; the author platform's writers): PDF, Office
+/// documents or images up to 20 MiB, checked by content as in liaison threads.
+#[utoipa::path(post, path = "/api/v1/practices/{id}/attachments", tag = "practices",
+    params(("id" = Uuid, Path)),
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = PracticeAttachment), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<impl IntoResponse> {
+    let multipart = multipart.map_err(|e| {
+        ApiError::UnsupportedMediaType(format!(
+            "Send the file as multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+    let upload = crate::threads::attachments::read(multipart).await?;
+    let file = super::attachments::store(&state, &actor, id, upload).await?;
+    Ok((StatusCode::CREATED, Json(file)))
+}
+
+/// The file, to whoever may read the practice.
+#[utoipa::path(get, path = "/api/v1/practices/{id}/attachments/{attachment_id}", tag = "practices",
+    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
+pub async fn get_attachment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath((id, attachment_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<axum::response::Response> {
+    let (row, bytes) = super::attachments::download(&state, &actor, id, attachment_id).await?;
+    Ok(crate::threads::attachments::file_response(
+        &row.filename,
+        &row.content_type,
+        bytes,
+    ))
+}
+
+/// Remove an attachment (the author platform's writers).
+#[utoipa::path(delete, path = "/api/v1/practices/{id}/attachments/{attachment_id}", tag = "practices",
+    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_attachment(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath((id, attachment_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    super::attachments::remove(&state, &actor, id, attachment_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -69,6 +69,14 @@ pub async fn search(
         .iter()
         .filter_map(|id| by_id.remove(id))
         .map(|practice| PracticeHit {
+            title_marked: snippet(&practice.title, &words, super::MAX_TITLE_CHARS).unwrap_or_else(
+                || {
+                    vec![SnippetPart {
+                        text: practice.title.clone(),
+                        hit: false,
+                    }]
+                },
+            ),
             snippet: snippet_of(&practice, &words),
             practice,
         })
@@ -125,7 +133,7 @@ pub async fn search(
 fn snippet_of(practice: &GoodPractice, words: &[Vec<char>]) -> Vec<SnippetPart> {
     let body = markdown::plain_text(&practice.body);
     for text in [practice.summary.as_str(), body.as_str()] {
-        if let Some(parts) = snippet(text, words) {
+        if let Some(parts) = snippet(text, words, SNIPPET_CHARS) {
             return parts;
         }
     }
@@ -148,7 +156,7 @@ fn snippet_of(practice: &GoodPractice, words: &[Vec<char>]) -> Vec<SnippetPart> 
 /// A window of the text around the first word found, every word in it marked; `None`
 /// when no word is in the text. Matching is on folded text (as the index folds), and the
 /// pieces are cut from the original text, so what is shown is what was written.
-pub fn snippet(text: &str, words: &[Vec<char>]) -> Option<Vec<SnippetPart>> {
+pub fn snippet(text: &str, words: &[Vec<char>], width: usize) -> Option<Vec<SnippetPart>> {
     if words.is_empty() {
         return None;
     }
@@ -179,8 +187,14 @@ pub fn snippet(text: &str, words: &[Vec<char>]) -> Option<Vec<SnippetPart>> {
     }
     hits.sort();
     let first = hits[0].0;
-    let start = first.saturating_sub(SNIPPET_CHARS / 4);
-    let end = (start + SNIPPET_CHARS).min(original.len());
+    let start = first.saturating_sub(width / 4);
+    let end = (start + width).min(original.len());
+    // A text that fits is shown whole.
+    let (start, end) = if original.len() <= width {
+        (0, original.len())
+    } else {
+        (start, end)
+    };
     let mut parts: Vec<SnippetPart> = Vec::new();
     let mut push = |text: String, hit: bool| {
         if text.is_empty() {
@@ -237,6 +251,7 @@ mod tests {
         let parts = snippet(
             "福祉と就労支援の連携。ＫＰＩを設定した。",
             &words("就労 kpi"),
+            40,
         )
         .unwrap();
         assert_eq!(
@@ -247,14 +262,14 @@ mod tests {
 
     #[test]
     fn half_width_katakana_is_found() {
-        let parts = snippet("地域のｶﾌｪで職場体験", &words("カフェ")).unwrap();
+        let parts = snippet("地域のｶﾌｪで職場体験", &words("カフェ"), 40).unwrap();
         assert_eq!(marked(&parts), "地域の[ｶﾌｪ]で職場体験");
     }
 
     #[test]
     fn a_long_text_is_cut_around_the_first_word() {
         let text = format!("{}就労{}", "あ".repeat(200), "い".repeat(200));
-        let parts = snippet(&text, &words("就労")).unwrap();
+        let parts = snippet(&text, &words("就労"), SNIPPET_CHARS).unwrap();
         let shown = marked(&parts);
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert!(shown.contains("[就労]"));
@@ -263,6 +278,6 @@ mod tests {
 
     #[test]
     fn no_word_no_snippet() {
-        assert!(snippet("農業体験", &words("就労")).is_none());
+        assert!(snippet("農業体験", &words("就労"), 40).is_none());
     }
 }

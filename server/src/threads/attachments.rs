@@ -115,6 +115,78 @@ fn clean_filename(name: Option<&str>) -> String {
     }
 }
 
+/// The file of an upload, if it is there and allowed: its cleaned name, bytes and type.
+pub fn accepted(upload: Upload) -> ApiResult<(String, Vec<u8>, &'static str)> {
+    let Some((filename, bytes)) = upload.file else {
+        return Err(ApiError::invalid(
+            "file_missing",
+            "Send the file in a multipart field named `file`.",
+        ));
+    };
+    let content_type = check_content(&bytes)?;
+    Ok((filename, bytes, content_type))
+}
+
+/// Writes a file under its id, whole or not at all (a temporary name, then a rename).
+pub async fn write_file(state: &AppState, id: Uuid, bytes: &[u8]) -> ApiResult<PathBuf> {
+    let path = storage_path(state, id);
+    let dir = state.config.attachments_dir.clone();
+    let temp = dir.join(format!(".{id}.part"));
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| ApiError::Internal(format!("attachments directory: {e}")))?;
+    tokio::fs::write(&temp, bytes)
+        .await
+        .map_err(|e| ApiError::Internal(format!("writing an attachment: {e}")))?;
+    tokio::fs::rename(&temp, &path)
+        .await
+        .map_err(|e| ApiError::Internal(format!("storing an attachment: {e}")))?;
+    Ok(path)
+}
+
+pub async fn read_file(state: &AppState, id: Uuid) -> ApiResult<Vec<u8>> {
+    tokio::fs::read(storage_path(state, id))
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading an attachment: {e}")))
+}
+
+/// Removes a file whose record is gone; a file already missing is no error.
+pub async fn remove_file(state: &AppState, id: Uuid) {
+    if let Err(e) = tokio::fs::remove_file(storage_path(state, id)).await {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(%id, error = %e, "an attachment's file could not be removed");
+        }
+    }
+}
+
+/// A file as a download: its type, its name (RFC 5987), never sniffed, never cached.
+pub fn file_response(
+    filename: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(ct) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, ct);
+    }
+    let encoded = crate::http::extract::percent_encode(filename);
+    if let Ok(cd) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
+        headers.insert(header::CONTENT_DISPOSITION, cd);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
 pub fn view(row: attachment::Model, uploaded_by: UserSummary) -> AttachmentInfo {
     AttachmentInfo {
         id: row.id,
@@ -201,27 +273,9 @@ pub async fn store(
     upload: Upload,
 ) -> ApiResult<AttachmentInfo> {
     actor.scope(&state.db).thread(thread_id).await?;
-    let Some((filename, bytes)) = upload.file else {
-        return Err(ApiError::invalid(
-            "file_missing",
-            "Send the file in a multipart field named `file`.",
-        ));
-    };
-    let content_type = check_content(&bytes)?;
-
+    let (filename, bytes, content_type) = accepted(upload)?;
     let id = Uuid::new_v4();
-    let path = storage_path(state, id);
-    let dir = state.config.attachments_dir.clone();
-    let temp = dir.join(format!(".{id}.part"));
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| ApiError::Internal(format!("attachments directory: {e}")))?;
-    tokio::fs::write(&temp, &bytes)
-        .await
-        .map_err(|e| ApiError::Internal(format!("writing an attachment: {e}")))?;
-    tokio::fs::rename(&temp, &path)
-        .await
-        .map_err(|e| ApiError::Internal(format!("storing an attachment: {e}")))?;
+    let path = write_file(state, id, &bytes).await?;
     let saved = async {
         let txn = state.db.begin().await?;
         let row = attachment::ActiveModel {
@@ -267,9 +321,7 @@ pub async fn download(
         .await?
         .ok_or(ApiError::NotFound)?;
     actor.scope(&state.db).thread(row.thread_id).await?;
-    let bytes = tokio::fs::read(storage_path(state, row.id))
-        .await
-        .map_err(|e| ApiError::Internal(format!("reading an attachment: {e}")))?;
+    let bytes = read_file(state, row.id).await?;
     Ok((row, bytes))
 }
 

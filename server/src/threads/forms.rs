@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::accounts::session_actor;
 use crate::http::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::threads::attachments;
 use crate::web::{back_or_error, form_actor, see_other, PageForm};
 
 /// Start a liaison thread from the list page's form.
@@ -123,39 +124,55 @@ pub async fn delete_message(
     )
 }
 
+/// A page's multipart upload, read once the person is known to be signed in (before a
+/// byte of the file is read) and checked (CSRF field, pledge, the file's content). A
+/// refusal the person can mend is `Err`: the redirect back to `page` saying why.
+pub(crate) async fn page_upload(
+    state: &AppState,
+    session: &Session,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    page: &str,
+) -> ApiResult<Result<(crate::policy::Actor, attachments::Upload), Response>> {
+    session_actor(state, session)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let Ok(multipart) = multipart else {
+        return Ok(Err(see_other(&format!("{page}?error=file_missing"))));
+    };
+    let upload = match attachments::read(multipart).await {
+        Ok(upload) => upload,
+        Err(ApiError::PayloadTooLarge) => {
+            return Ok(Err(see_other(&format!("{page}?error=file_too_large"))))
+        }
+        Err(e) => return Err(e),
+    };
+    let actor = form_actor(state, session, upload.field("csrf_token")).await?;
+    if !actor.pledge_accepted() {
+        return Ok(Err(see_other("/pledge")));
+    }
+    if let Some((_, bytes)) = &upload.file {
+        if let Err(refusal) = attachments::inspect(bytes) {
+            return Ok(Err(see_other(&format!(
+                "{page}?error={}",
+                refusal.page_code()
+            ))));
+        }
+    }
+    Ok(Ok((actor, upload)))
+}
+
 /// Attach a file from the thread page (multipart; the CSRF field comes before the file).
-/// A refused file goes back to the page with the reason's own code.
 pub async fn upload_attachment(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<Uuid>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
-    use crate::threads::attachments;
     let page = format!("/threads/{id}");
-    // Signed in before a byte of the file is read; the CSRF field is checked once read.
-    session_actor(&state, &session)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    let Ok(multipart) = multipart else {
-        return Ok(see_other(&format!("{page}?error=file_missing")));
+    let (actor, upload) = match page_upload(&state, &session, multipart, &page).await? {
+        Ok(ready) => ready,
+        Err(back) => return Ok(back),
     };
-    let upload = match attachments::read(multipart).await {
-        Ok(upload) => upload,
-        Err(ApiError::PayloadTooLarge) => {
-            return Ok(see_other(&format!("{page}?error=file_too_large")))
-        }
-        Err(e) => return Err(e),
-    };
-    let actor = form_actor(&state, &session, upload.field("csrf_token")).await?;
-    if !actor.pledge_accepted() {
-        return Ok(see_other("/pledge"));
-    }
-    if let Some((_, bytes)) = &upload.file {
-        if let Err(refusal) = attachments::inspect(bytes) {
-            return Ok(see_other(&format!("{page}?error={}", refusal.page_code())));
-        }
-    }
     back_or_error(
         attachments::store(&state, &actor, id, upload).await,
         |_| format!("{page}#attachments"),

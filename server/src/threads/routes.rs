@@ -1,7 +1,7 @@
 //! `/api/v1/threads`, `/api/v1/messages` and `/api/v1/attachments`.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
@@ -210,22 +210,9 @@ pub async fn get_attachment(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let (row, bytes) = attachments::download(&state, &actor, id).await?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(ct) = HeaderValue::from_str(&row.content_type) {
-        headers.insert(header::CONTENT_TYPE, ct);
-    }
-    let encoded = crate::http::extract::percent_encode(&row.filename);
-    if let Ok(cd) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
-        headers.insert(header::CONTENT_DISPOSITION, cd);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(attachments::file_response(
+        &row.filename,
+        &row.content_type,
+        bytes,
+    ))
 }

@@ -643,3 +643,90 @@ async fn readers_comment_and_take_their_comments_back() {
     assert_eq!(hirosaki.get_json(&path).await, json!([]));
     assert_eq!(hirosaki.delete(&one).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn attachments_follow_the_practice_and_the_thread_rules() {
+    let app = TestApp::spawn().await;
+    let _iwate = app.add_iwate_network().await;
+    let hachinohe = app.sign_in(HACHINOHE).await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    let iwate = app.sign_in(IWATE_COORDINATOR).await;
+    let id = create(
+        &hachinohe,
+        practice("就労体験の受け入れ", "network", "published"),
+    )
+    .await;
+    let own = create(&hachinohe, practice("市内の事例", "platform", "published")).await;
+    let files = format!("/api/v1/practices/{id}/attachments");
+    let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n".to_vec();
+
+    // The author platform attaches; readers may not, and an executable is refused by content.
+    let r = hachinohe
+        .upload(&files, "報告書.pdf", "application/pdf", &pdf)
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let file: Value = r.json().await.unwrap();
+    let mut elf = vec![
+        0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0,
+    ];
+    elf.resize(64, 0);
+    let r = hachinohe
+        .upload(&files, "report.pdf", "application/pdf", &elf)
+        .await;
+    assert_eq!(error_code(r).await.1, "file_refused");
+    let r = hirosaki
+        .upload(&files, "mine.pdf", "application/pdf", &pdf)
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = iwate
+        .upload(&files, "theirs.pdf", "application/pdf", &pdf)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Readers see and download it; another network and a platform-only practice: 404.
+    let seen = hirosaki.get_json(&format!("/api/v1/practices/{id}")).await;
+    assert_eq!(seen["attachments"][0]["filename"], "報告書.pdf");
+    let one = format!("{files}/{}", file["id"].as_str().unwrap());
+    let r = hirosaki.get(&one).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    assert_eq!(iwate.get(&one).await.status(), StatusCode::NOT_FOUND);
+    let r = hachinohe
+        .upload(
+            &format!("/api/v1/practices/{own}/attachments"),
+            "内部.pdf",
+            "application/pdf",
+            &pdf,
+        )
+        .await;
+    let inner: Value = r.json().await.unwrap();
+    let inner_path = format!(
+        "/api/v1/practices/{own}/attachments/{}",
+        inner["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        hirosaki.get(&inner_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // The file is addressed through its own practice only.
+    let crossed = format!(
+        "/api/v1/practices/{id}/attachments/{}",
+        inner["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        hachinohe.get(&crossed).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Only the author platform removes it; then it is gone.
+    assert_eq!(hirosaki.delete(&one).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        hachinohe.delete(&one).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(hirosaki.get(&one).await.status(), StatusCode::NOT_FOUND);
+    let seen = hirosaki.get_json(&format!("/api/v1/practices/{id}")).await;
+    assert_eq!(seen["attachments"], json!([]));
+}
