@@ -23,6 +23,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Every home page lists the featured practices: found by index, not by a scan.
+        m.create_index(
+            Index::create()
+                .name("good_practices_featured")
+                .table(GoodPractices::Table)
+                .col(GoodPractices::FeaturedAt)
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(PracticeVersions::Table)
@@ -118,6 +127,7 @@ enum GoodPractices {
     Table,
     Id,
     SearchText,
+    FeaturedAt,
 }
 
 #[derive(DeriveIden)]

@@ -104,7 +104,15 @@ impl Actor {
     }
 
     /// The keys this actor reads good practices under in the search index: the same rule
-    /// as `Scope::practice_ids_visible`, in the form of `practice_reader_keys`.
+    /// as `Scope::practice_visible`, in the form of `practice_reader_keys`.
+    /// Whether the actor may read this good practice: `Scope::practice_visible` for a row
+    /// already in hand (a page of search results is read by id, then checked here, since a
+    /// database planner may answer the condition by scanning every practice).
+    pub fn may_read_practice(&self, row: &crate::entities::good_practice::Model) -> bool {
+        let keys = self.practice_keys();
+        row.deleted_at.is_none() && practice_reader_keys(row).iter().any(|k| keys.contains(k))
+    }
+
     pub fn practice_keys(&self) -> Vec<String> {
         self.working_platforms()
             .into_iter()
@@ -351,39 +359,32 @@ impl Scope<'_> {
     }
 
     /// The good practices the actor may read: every one of the platforms they work on
-    /// (drafts too), and the published practices shared with their networks.
-    pub fn practice_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+    /// (drafts too), and the published practices shared with their networks. A condition
+    /// on the row itself, so a read of a few practices checks those rows only (an `IN`
+    /// subquery would scan every practice's row, bodies and all).
+    pub fn practice_visible(&self) -> Condition {
         use crate::entities::good_practice as gp;
         use app::practices::{PracticeStatus, PracticeVisibility};
-        sea_orm::sea_query::Query::select()
-            .column(gp::Column::Id)
-            .from(gp::Entity)
-            .cond_where(
-                Condition::all().add(gp::Column::DeletedAt.is_null()).add(
-                    Condition::any()
-                        .add(gp::Column::PlatformId.is_in(self.actor.working_platforms()))
-                        .add(
-                            Condition::all()
-                                .add(gp::Column::Status.eq(PracticeStatus::Published.as_str()))
-                                .add(gp::Column::Visibility.is_in([
-                                    PracticeVisibility::Network.as_str(),
-                                    PracticeVisibility::Public.as_str(),
-                                ]))
-                                .add(
-                                    gp::Column::NetworkId
-                                        .is_in(self.actor.network_roots.iter().copied()),
-                                ),
-                        ),
+        Condition::all().add(gp::Column::DeletedAt.is_null()).add(
+            Condition::any()
+                .add(gp::Column::PlatformId.is_in(self.actor.working_platforms()))
+                .add(
+                    Condition::all()
+                        .add(gp::Column::Status.eq(PracticeStatus::Published.as_str()))
+                        .add(gp::Column::Visibility.is_in([
+                            PracticeVisibility::Network.as_str(),
+                            PracticeVisibility::Public.as_str(),
+                        ]))
+                        .add(gp::Column::NetworkId.is_in(self.actor.network_roots.iter().copied())),
                 ),
-            )
-            .to_owned()
+        )
     }
 
     /// One good practice, if the actor may read it; anyone else gets 404.
     pub async fn practice(&self, id: Uuid) -> ApiResult<crate::entities::good_practice::Model> {
         use crate::entities::good_practice as gp;
         gp::Entity::find_by_id(id)
-            .filter(gp::Column::Id.in_subquery(self.practice_ids_visible()))
+            .filter(self.practice_visible())
             .one(self.db)
             .await?
             .ok_or(ApiError::NotFound)
@@ -402,7 +403,7 @@ impl Scope<'_> {
 
 /// The keys a good practice is readable under in the search index: its author platform
 /// always (drafts too), and its prefectural network once it is published to the network
-/// or the public. `Scope::practice_ids_visible` is the same rule for the database; the
+/// or the public. `Scope::practice_visible` is the same rule for the database; the
 /// isolation tests hold the two together.
 pub fn practice_reader_keys(row: &crate::entities::good_practice::Model) -> Vec<String> {
     use app::practices::{PracticeStatus, PracticeVisibility};

@@ -48,6 +48,8 @@ use super::markdown;
 const TOKENIZER: &str = "ja_bigram";
 /// Changes read from the log per round while catching up.
 const LOG_BATCH: u64 = 2_000;
+/// Practices read per round while building the index.
+const BUILD_BATCH: u64 = 2_000;
 /// A title match ranks above a tag, summary or body match.
 const BOOSTS: [(SearchField, f32); 4] = [
     (SearchField::Title, 8.0),
@@ -224,60 +226,88 @@ impl PracticeIndex {
     /// Indexes what changed since the last call: everything on the first.
     pub async fn catch_up(&self, db: &DatabaseConnection) -> Result<(), IndexError> {
         let mut cursor = self.cursor.lock().await;
+        let Some(mut reached) = *cursor else {
+            *cursor = Some(self.build(db).await?);
+            return Ok(());
+        };
         let mut changed: Vec<good_practice::Model> = Vec::new();
         let mut gone: Vec<Uuid> = Vec::new();
-        let mut reached = match *cursor {
-            Some(c) => c,
-            None => {
-                // Read the log's end first: a practice changed while the rows are read is
-                // then indexed again on the next call, never missed.
-                let top = change_log::Entity::find()
-                    .order_by_desc(change_log::Column::Cursor)
-                    .one(db)
-                    .await?
-                    .map_or(0, |c| c.cursor);
-                changed = good_practice::Entity::find()
-                    .filter(good_practice::Column::DeletedAt.is_null())
+        loop {
+            let batch = change_log::Entity::find()
+                .filter(change_log::Column::Cursor.gt(reached))
+                .order_by_asc(change_log::Column::Cursor)
+                .limit(LOG_BATCH)
+                .all(db)
+                .await?;
+            let Some(last) = batch.last() else { break };
+            reached = last.cursor;
+            let mut ids: Vec<Uuid> = batch
+                .iter()
+                .filter(|c| c.kind == ChangeKind::GoodPractice.as_str())
+                .map(|c| c.record_id)
+                .collect();
+            ids.sort();
+            ids.dedup();
+            if !ids.is_empty() {
+                let rows = good_practice::Entity::find()
+                    .filter(good_practice::Column::Id.is_in(ids.clone()))
                     .all(db)
                     .await?;
-                top
+                gone.extend(ids);
+                changed.extend(rows.into_iter().filter(|r| r.deleted_at.is_none()));
             }
-        };
-        if cursor.is_some() {
-            loop {
-                let batch = change_log::Entity::find()
-                    .filter(change_log::Column::Cursor.gt(reached))
-                    .order_by_asc(change_log::Column::Cursor)
-                    .limit(LOG_BATCH)
-                    .all(db)
-                    .await?;
-                let Some(last) = batch.last() else { break };
-                reached = last.cursor;
-                let mut ids: Vec<Uuid> = batch
-                    .iter()
-                    .filter(|c| c.kind == ChangeKind::GoodPractice.as_str())
-                    .map(|c| c.record_id)
-                    .collect();
-                ids.sort();
-                ids.dedup();
-                if !ids.is_empty() {
-                    let rows = good_practice::Entity::find()
-                        .filter(good_practice::Column::Id.is_in(ids.clone()))
-                        .all(db)
-                        .await?;
-                    gone.extend(ids);
-                    changed.extend(rows.into_iter().filter(|r| r.deleted_at.is_none()));
-                }
-                if (batch.len() as u64) < LOG_BATCH {
-                    break;
-                }
+            if (batch.len() as u64) < LOG_BATCH {
+                break;
             }
         }
-        if cursor.is_some() && gone.is_empty() {
-            *cursor = Some(reached);
-            return Ok(());
+        if !gone.is_empty() {
+            let docs = changed.iter().map(|r| self.document(r)).collect();
+            self.write(gone, docs, true).await?;
         }
-        let docs: Vec<TantivyDocument> = changed.iter().map(|r| self.document(r)).collect();
+        *cursor = Some(reached);
+        Ok(())
+    }
+
+    /// Indexes every practice, a batch of rows at a time (so a large library is never held
+    /// in memory whole); returns the change-log cursor the index is then up to.
+    async fn build(&self, db: &DatabaseConnection) -> Result<i64, IndexError> {
+        // Read the log's end first: a practice changed while the rows are read is then
+        // indexed again on the next call, never missed.
+        let top = change_log::Entity::find()
+            .order_by_desc(change_log::Column::Cursor)
+            .one(db)
+            .await?
+            .map_or(0, |c| c.cursor);
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut query = good_practice::Entity::find()
+                .filter(good_practice::Column::DeletedAt.is_null())
+                .order_by_asc(good_practice::Column::Id)
+                .limit(BUILD_BATCH);
+            if let Some(after) = after {
+                query = query.filter(good_practice::Column::Id.gt(after));
+            }
+            let rows = query.all(db).await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.id);
+            let docs = rows.iter().map(|r| self.document(r)).collect();
+            self.write(Vec::new(), docs, false).await?;
+            if (rows.len() as u64) < BUILD_BATCH {
+                break;
+            }
+        }
+        self.write(Vec::new(), Vec::new(), true).await?;
+        Ok(top)
+    }
+
+    /// Removes and adds documents on a blocking thread (tantivy's work is CPU-bound);
+    /// with `commit`, makes everything written so far searchable.
+    async fn write(
+        &self,
+        gone: Vec<Uuid>,
+        docs: Vec<TantivyDocument>,
+        commit: bool,
+    ) -> Result<(), IndexError> {
         let writer = Arc::clone(&self.writer);
         let id_field = self.fields.id;
         let reader = self.reader.clone();
@@ -291,13 +321,13 @@ impl PracticeIndex {
             for doc in docs {
                 writer.add_document(doc)?;
             }
-            writer.commit()?;
-            reader.reload()?;
+            if commit {
+                writer.commit()?;
+                reader.reload()?;
+            }
             Ok(())
         })
-        .await??;
-        *cursor = Some(reached);
-        Ok(())
+        .await?
     }
 
     fn document(&self, row: &good_practice::Model) -> TantivyDocument {

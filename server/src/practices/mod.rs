@@ -379,15 +379,15 @@ pub async fn featured(
     let network = crate::sync::network_root(&state.db, platform_id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    // By the featured index (few rows), then the network and the policy layer's check.
     let rows = good_practice::Entity::find()
-        .filter(good_practice::Column::NetworkId.eq(network))
         .filter(good_practice::Column::FeaturedAt.is_not_null())
-        .filter(
-            good_practice::Column::Id.in_subquery(actor.scope(&state.db).practice_ids_visible()),
-        )
         .order_by_desc(good_practice::Column::FeaturedAt)
         .all(&state.db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|row| row.network_id == network && actor.may_read_practice(row))
+        .collect();
     views(state, actor, rows).await
 }
 
