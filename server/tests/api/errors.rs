@@ -311,6 +311,14 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/practices/{id}", &["get", "patch", "delete"]),
         ("/api/v1/practices/{id}/feature", &["post", "delete"]),
         ("/api/v1/practices/{id}/adoptions", &["post"]),
+        ("/api/v1/practices/{id}/versions", &["get"]),
+        ("/api/v1/practices/{id}/comments", &["get", "post"]),
+        ("/api/v1/practices/{id}/comments/{comment_id}", &["delete"]),
+        ("/api/v1/practices/{id}/attachments", &["post"]),
+        (
+            "/api/v1/practices/{id}/attachments/{attachment_id}",
+            &["get", "delete"],
+        ),
     ];
     for (path, methods) in expected {
         let item = paths
