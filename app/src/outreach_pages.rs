@@ -163,17 +163,16 @@ fn OutreachListBody(page: OutreachListPage) -> impl IntoView {
     let store = use_sync_store();
     // The list is the server's answer (filtered, paged); asked again whenever the store
     // hears of a change, so it stays live.
-    let listed = RwSignal::new(page.list.clone());
-    Effect::new(move |first: Option<()>| {
-        store.records.track();
-        if first.is_some() {
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = fetch_listed(params.get_untracked()).await {
-                    listed.set(fresh.list);
-                }
-            });
-        }
-    });
+    let listed = store.refreshed(
+        page.list.clone(),
+        || true,
+        move || async move {
+            fetch_listed(params.get_untracked())
+                .await
+                .ok()
+                .map(|p| p.list)
+        },
+    );
     let filter = Memo::new(move |_| {
         let (state, kind, platform, overdue, page) = params.get();
         crate::outreach::OutreachFilter::from_params(state, kind, platform, overdue, page)

@@ -36,6 +36,12 @@ pub enum PracticeStatus {
 }
 text_enum!(PracticeStatus { Draft => "draft", Published => "published" });
 
+/// Whether a practice is shared beyond its platform: published, and not kept to the
+/// platform. The network then reads it and hears of its changes, and it may be featured.
+pub fn shared_beyond_platform(status: PracticeStatus, visibility: PracticeVisibility) -> bool {
+    status == PracticeStatus::Published && visibility != PracticeVisibility::Platform
+}
+
 /// A result as a figure with its unit: 正規雇用 3名.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -151,17 +151,16 @@ fn PracticesBody(page: PracticesPage) -> impl IntoView {
     let store = use_sync_store();
     // The server's answer (ranked, counted); asked again when the store hears of a
     // change, so a practice written or adopted elsewhere shows without a reload.
-    let found = RwSignal::new(page.search.clone());
-    Effect::new(move |first: Option<()>| {
-        store.records.track();
-        if first.is_some() {
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = fetch_practices_page(params.get_untracked()).await {
-                    found.set(fresh.search);
-                }
-            });
-        }
-    });
+    let found = store.refreshed(
+        page.search.clone(),
+        || true,
+        move || async move {
+            fetch_practices_page(params.get_untracked())
+                .await
+                .ok()
+                .map(|p| p.search)
+        },
+    );
     let filter = Memo::new(move |_| PracticeFilter::from_params(&params.get()));
     let error = query("error");
     let words = move || filter.with(|f| f.words().unwrap_or_default().to_string());

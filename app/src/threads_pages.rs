@@ -108,17 +108,12 @@ fn ThreadsView(page: ThreadsPage, me: Me) -> impl IntoView {
     // The list comes from the local store once it has caught up, filtered as the server
     // would; a word search is the server's to answer, asked again whenever the store
     // changes. The forms are left alone, so what the person is typing stays.
-    let searched = RwSignal::new(page.threads.clone());
     let searching = move || filter.with(ThreadFilter::searches);
-    Effect::new(move |first: Option<()>| {
-        store.records.track();
-        if first.is_some() && searching() {
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = fetch_listed(params.get_untracked()).await {
-                    searched.set(fresh.threads);
-                }
-            });
-        }
+    let searched = store.refreshed(page.threads.clone(), searching, move || async move {
+        fetch_listed(params.get_untracked())
+            .await
+            .ok()
+            .map(|p| p.threads)
     });
     let threads = Memo::new(move |_| {
         if store.ready.get() && !searching() {

@@ -103,16 +103,17 @@ impl Actor {
         platforms
     }
 
-    /// The keys this actor reads good practices under in the search index: the same rule
-    /// as `Scope::practice_visible`, in the form of `practice_reader_keys`.
     /// Whether the actor may read this good practice: `Scope::practice_visible` for a row
     /// already in hand (a page of search results is read by id, then checked here, since a
     /// database planner may answer the condition by scanning every practice).
     pub fn may_read_practice(&self, row: &crate::entities::good_practice::Model) -> bool {
-        let keys = self.practice_keys();
-        row.deleted_at.is_none() && practice_reader_keys(row).iter().any(|k| keys.contains(k))
+        row.deleted_at.is_none()
+            && (self.working_platforms().contains(&row.platform_id)
+                || (practice_shared(row) && self.network_roots.contains(&row.network_id)))
     }
 
+    /// The keys this actor reads good practices under in the search index: the same rule
+    /// as `Scope::practice_visible`, in the form of `practice_reader_keys`.
     pub fn practice_keys(&self) -> Vec<String> {
         self.working_platforms()
             .into_iter()
@@ -406,13 +407,17 @@ impl Scope<'_> {
 /// or the public. `Scope::practice_visible` is the same rule for the database; the
 /// isolation tests hold the two together.
 pub fn practice_reader_keys(row: &crate::entities::good_practice::Model) -> Vec<String> {
-    use app::practices::{PracticeStatus, PracticeVisibility};
     let mut keys = vec![format!("platform:{}", row.platform_id)];
-    if row.deleted_at.is_none()
-        && row.status == PracticeStatus::Published.as_str()
-        && row.visibility != PracticeVisibility::Platform.as_str()
-    {
+    if row.deleted_at.is_none() && practice_shared(row) {
         keys.push(format!("network:{}", row.network_id));
     }
     keys
+}
+
+/// `app::practices::shared_beyond_platform` for a stored practice.
+pub fn practice_shared(row: &crate::entities::good_practice::Model) -> bool {
+    use app::practices::{shared_beyond_platform, PracticeStatus, PracticeVisibility};
+    PracticeStatus::parse(&row.status)
+        .zip(PracticeVisibility::parse(&row.visibility))
+        .is_some_and(|(status, visibility)| shared_beyond_platform(status, visibility))
 }

@@ -84,6 +84,36 @@ impl SyncStore {
         }
     }
 
+    /// A server answer kept live: `initial` at first, then `fetch`'s answer again each time
+    /// the store hears of a change while `wanted` holds. For lists the server ranks,
+    /// filters or pages, which the store cannot answer itself. `fetch` gives `None` when
+    /// the server cannot be asked; what is shown then stays.
+    pub fn refreshed<T, Fut>(
+        &self,
+        initial: T,
+        wanted: impl Fn() -> bool + 'static,
+        fetch: impl Fn() -> Fut + 'static,
+    ) -> RwSignal<T>
+    where
+        T: Send + Sync + 'static,
+        Fut: std::future::Future<Output = Option<T>> + 'static,
+    {
+        let answer = RwSignal::new(initial);
+        let records = self.records;
+        Effect::new(move |first: Option<()>| {
+            records.track();
+            if first.is_some() && wanted() {
+                let asked = fetch();
+                leptos::task::spawn_local(async move {
+                    if let Some(fresh) = asked.await {
+                        answer.set(fresh);
+                    }
+                });
+            }
+        });
+        answer
+    }
+
     /// Marks a thread read up to a message the person has on screen.
     pub fn mark_read(&self, thread_id: Uuid, message_id: Uuid) {
         #[cfg(feature = "hydrate")]

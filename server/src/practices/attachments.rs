@@ -7,7 +7,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use app::practices::PracticeAttachment;
@@ -41,39 +40,24 @@ pub async fn store(
     upload: Upload,
 ) -> ApiResult<PracticeAttachment> {
     let practice = super::writable(state, actor, practice_id).await?;
-    let (filename, bytes, content_type) = files::accepted(upload)?;
-    let id = Uuid::new_v4();
-    let path = files::write_file(state, id, &bytes).await?;
-    let saved = async {
-        let txn = state.db.begin().await?;
+    let row = files::keep(state, upload, async |txn, kept| {
         let row = practice_attachment::ActiveModel {
-            id: Set(id),
+            id: Set(kept.id),
             practice_id: Set(practice.id),
             uploader_id: Set(actor.user.id),
-            filename: Set(filename),
-            content_type: Set(content_type.to_string()),
-            size: Set(bytes.len() as i64),
-            sha256: Set(hex::encode(Sha256::digest(&bytes))),
+            filename: Set(kept.filename),
+            content_type: Set(kept.content_type.to_string()),
+            size: Set(kept.size),
+            sha256: Set(kept.sha256),
             created_at: Set(Utc::now()),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        super::log_change(&txn, Some(&practice), &practice).await?;
-        txn.commit().await?;
-        Ok::<_, sea_orm::DbErr>(row)
-    }
-    .await;
-    match saved {
-        Ok(row) => {
-            state.changes.committed();
-            Ok(view(row, user_summary(&actor.user)))
-        }
-        Err(e) => {
-            // Nothing half-written: no row, no file.
-            let _ = tokio::fs::remove_file(&path).await;
-            Err(e.into())
-        }
-    }
+        super::log_change(txn, Some(&practice), &practice).await?;
+        Ok(row)
+    })
+    .await?;
+    Ok(view(row, user_summary(&actor.user)))
 }
 
 /// The file and its record, for whoever may read the practice.

@@ -24,9 +24,9 @@ use uuid::Uuid;
 
 use app::domain::{ChangeKind, ChangeOp, Role};
 use app::practices::{
-    Adoption, ContactOrganisation, GoodPractice, GoodPracticePatch, NewAdoption, NewGoodPractice,
-    NewPracticeComment, PracticeComment, PracticeContent, PracticeResult, PracticeStatus,
-    PracticeVersion, PracticeVisibility,
+    shared_beyond_platform, Adoption, ContactOrganisation, GoodPractice, GoodPracticePatch,
+    NewAdoption, NewGoodPractice, NewPracticeComment, PracticeComment, PracticeContent,
+    PracticeResult, PracticeStatus, PracticeVersion, PracticeVisibility,
 };
 
 use crate::accounts::user_summary;
@@ -36,7 +36,7 @@ use crate::entities::{
 };
 use crate::http::input::{json, parse_json, refuse_personal_data, text};
 use crate::http::{ApiError, ApiResult};
-use crate::policy::Actor;
+use crate::policy::{practice_shared, Actor};
 use crate::state::AppState;
 use crate::sync::{self, Audience};
 
@@ -56,16 +56,11 @@ fn secretariat_role(role: Role) -> bool {
     matches!(role, Role::Coordinator | Role::Admin)
 }
 
-fn shared(row: &good_practice::Model) -> bool {
-    row.status == PracticeStatus::Published.as_str()
-        && row.visibility != PracticeVisibility::Platform.as_str()
-}
-
 /// Who hears of a change: the author platform, and the network once it is shared.
 fn audience(row: &good_practice::Model) -> Audience {
     Audience {
         platforms: vec![row.platform_id],
-        networks: if shared(row) {
+        networks: if practice_shared(row) {
             vec![row.network_id]
         } else {
             Vec::new()
@@ -81,7 +76,9 @@ async fn log_change(
 ) -> Result<(), sea_orm::DbErr> {
     // Shared before and not now (drafted again, narrowed, deleted): the network gets a
     // tombstone; the feed turns it into a delete for whoever may no longer see it.
-    if before.is_some_and(shared) && (!shared(after) || after.deleted_at.is_some()) {
+    if before.is_some_and(practice_shared)
+        && (!practice_shared(after) || after.deleted_at.is_some())
+    {
         sync::append(
             txn,
             ChangeKind::GoodPractice,
@@ -288,7 +285,7 @@ async fn views(
         }
         let can_edit = actor.roles_on(row.platform_id).into_iter().any(writer_role);
         let adopted_by_me = own.iter().any(|a| mine.contains(&a.platform_id));
-        let can_feature = shared(&row)
+        let can_feature = practice_shared(&row)
             && actor
                 .roles_on(row.network_id)
                 .into_iter()
@@ -615,9 +612,7 @@ pub async fn patch(
     update.version = Set(row.version + 1);
     update.updated_at = Set(Utc::now());
     // No longer shared across the network: no longer featured there either.
-    if !(after_content.status == PracticeStatus::Published
-        && after_content.visibility != PracticeVisibility::Platform)
-    {
+    if !shared_beyond_platform(after_content.status, after_content.visibility) {
         update.featured_at = Set(None);
     }
     let after = update.update(&txn).await?;
@@ -656,7 +651,7 @@ pub async fn feature(
     {
         return Err(ApiError::Forbidden);
     }
-    if on && !shared(&row) {
+    if on && !practice_shared(&row) {
         return Err(ApiError::Conflict {
             code: "not_shared",
             message: "Only a published practice shared with the network can be featured.".into(),

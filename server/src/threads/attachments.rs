@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use axum::extract::Multipart;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -115,8 +117,23 @@ fn clean_filename(name: Option<&str>) -> String {
     }
 }
 
-/// The file of an upload, if it is there and allowed: its cleaned name, bytes and type.
-pub fn accepted(upload: Upload) -> ApiResult<(String, Vec<u8>, &'static str)> {
+/// A checked file as it is kept: what its record holds.
+pub struct Kept {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// Keeps an uploaded file whole or not at all: it is checked, written to disk, then
+/// `record` inserts its row (and logs the change) in one transaction; should that fail,
+/// the file is removed again. Thread and practice attachments differ only in `record`.
+pub async fn keep<T>(
+    state: &AppState,
+    upload: Upload,
+    record: impl AsyncFnOnce(&DatabaseTransaction, Kept) -> Result<T, DbErr>,
+) -> ApiResult<T> {
     let Some((filename, bytes)) = upload.file else {
         return Err(ApiError::invalid(
             "file_missing",
@@ -124,11 +141,36 @@ pub fn accepted(upload: Upload) -> ApiResult<(String, Vec<u8>, &'static str)> {
         ));
     };
     let content_type = check_content(&bytes)?;
-    Ok((filename, bytes, content_type))
+    let kept = Kept {
+        id: Uuid::new_v4(),
+        filename,
+        content_type,
+        size: bytes.len() as i64,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+    };
+    let path = write_file(state, kept.id, &bytes).await?;
+    let saved = async {
+        let txn = state.db.begin().await?;
+        let out = record(&txn, kept).await?;
+        txn.commit().await?;
+        Ok::<_, DbErr>(out)
+    }
+    .await;
+    match saved {
+        Ok(out) => {
+            state.changes.committed();
+            Ok(out)
+        }
+        Err(e) => {
+            // Nothing half-written: no row, no file.
+            let _ = tokio::fs::remove_file(&path).await;
+            Err(e.into())
+        }
+    }
 }
 
 /// Writes a file under its id, whole or not at all (a temporary name, then a rename).
-pub async fn write_file(state: &AppState, id: Uuid, bytes: &[u8]) -> ApiResult<PathBuf> {
+async fn write_file(state: &AppState, id: Uuid, bytes: &[u8]) -> ApiResult<PathBuf> {
     let path = storage_path(state, id);
     let dir = state.config.attachments_dir.clone();
     let temp = dir.join(format!(".{id}.part"));
@@ -273,41 +315,26 @@ pub async fn store(
     upload: Upload,
 ) -> ApiResult<AttachmentInfo> {
     actor.scope(&state.db).thread(thread_id).await?;
-    let (filename, bytes, content_type) = accepted(upload)?;
-    let id = Uuid::new_v4();
-    let path = write_file(state, id, &bytes).await?;
-    let saved = async {
-        let txn = state.db.begin().await?;
+    let row = keep(state, upload, async |txn, kept| {
         let row = attachment::ActiveModel {
-            id: Set(id),
+            id: Set(kept.id),
             thread_id: Set(thread_id),
             message_id: Set(None),
             uploader_id: Set(actor.user.id),
-            filename: Set(filename),
-            content_type: Set(content_type.to_string()),
-            size: Set(bytes.len() as i64),
-            sha256: Set(hex::encode(Sha256::digest(&bytes))),
+            filename: Set(kept.filename),
+            content_type: Set(kept.content_type.to_string()),
+            size: Set(kept.size),
+            sha256: Set(kept.sha256),
             created_at: Set(Utc::now()),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         // The thread carries its attachments: its participants' pages show the file live.
-        super::log_thread(&txn, thread_id, crate::sync::Audience::default()).await?;
-        txn.commit().await?;
-        Ok::<_, sea_orm::DbErr>(row)
-    }
-    .await;
-    match saved {
-        Ok(row) => {
-            state.changes.committed();
-            Ok(view(row, user_summary(&actor.user)))
-        }
-        Err(e) => {
-            // Nothing half-written: no row, no file.
-            let _ = tokio::fs::remove_file(&path).await;
-            Err(e.into())
-        }
-    }
+        super::log_thread(txn, thread_id, crate::sync::Audience::default()).await?;
+        Ok(row)
+    })
+    .await?;
+    Ok(view(row, user_summary(&actor.user)))
 }
 
 /// The file and its record, for a participant of its thread.

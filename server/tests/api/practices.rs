@@ -122,6 +122,38 @@ async fn each_visibility_reaches_exactly_its_readers() {
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} feature");
             let r = user.post(&format!("{path}/adoptions"), &json!({})).await;
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} adopt");
+            let r = user.delete(&format!("{path}/feature")).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} unfeature");
+            for sub in ["versions", "comments"] {
+                let r = user.get(&format!("{path}/{sub}")).await;
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} {sub}");
+            }
+            let r = user
+                .post(
+                    &format!("{path}/comments"),
+                    &json!({"body": "参考になります"}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} comment");
+            let r = user
+                .upload(
+                    &format!("{path}/attachments"),
+                    "a.pdf",
+                    "application/pdf",
+                    b"%PDF-1.4\n",
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} attach");
+            // The server-rendered pages say nothing of it either.
+            for page in [format!("/practices/{id}"), format!("/practices/{id}/edit")] {
+                let r = user.get(&page).await;
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} {page}");
+                let html = r.text().await.unwrap();
+                assert!(
+                    !html.contains("市内だけ") && !html.contains("書きかけ"),
+                    "{who} {page}"
+                );
+            }
         }
         // Readers of the shared one may not change it.
         if sees_shared {
