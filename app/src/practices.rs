@@ -238,7 +238,7 @@ pub struct PracticeFilter {
     /// Only practices featured (周知) across the network.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub featured: bool,
-    /// How many results to skip (paging).
+    /// How many results to skip (paging); at most `MAX_OFFSET` (10,000).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub offset: u64,
 }
@@ -262,6 +262,10 @@ pub enum FilterKey {
 }
 
 impl PracticeFilter {
+    /// The deepest a search pages. Ranking keeps offset + a page of results in memory,
+    /// so a deeper offset is refused rather than tried; a narrower search finds the rest.
+    pub const MAX_OFFSET: u64 = 10_000;
+
     /// The filters that are set, in a fixed order.
     pub fn active(&self) -> Vec<FilterKey> {
         let mut out = Vec::new();

@@ -282,11 +282,13 @@ fn Results(search: PracticeSearch, filter: PracticeFilter) -> impl IntoView {
         f.offset = offset.saturating_sub(20);
         f.href()
     });
-    let next = (offset + shown < total).then(|| {
-        let mut f = filter.clone();
-        f.offset = offset + shown;
-        f.href()
-    });
+    // Past the deepest page the server serves, the person narrows the search instead.
+    let next =
+        (offset + shown < total && offset + shown <= PracticeFilter::MAX_OFFSET).then(|| {
+            let mut f = filter.clone();
+            f.offset = offset + shown;
+            f.href()
+        });
     let empty = search.items.is_empty();
     let relaxations = search.relaxations.clone();
     let relax_filter = filter.clone();

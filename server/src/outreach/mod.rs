@@ -491,7 +491,8 @@ pub async fn list(state: &AppState, actor: &Actor, filter: ListFilter) -> ApiRes
         )
         .order_by_asc(C::Deadline)
         .order_by_desc(C::CreatedAt)
-        .offset(filter.page * per_page)
+        // A page past the end is empty, not an overflow (databases take a signed offset).
+        .offset(filter.page.saturating_mul(per_page).min(i64::MAX as u64))
         .limit(per_page)
         .all(&state.db)
         .await?;

@@ -37,6 +37,15 @@ pub async fn search(
     actor: &Actor,
     filter: PracticeFilter,
 ) -> ApiResult<PracticeSearch> {
+    if filter.offset > PracticeFilter::MAX_OFFSET {
+        return Err(ApiError::invalid(
+            "offset_too_large",
+            format!(
+                "`offset` may be at most {}: narrow the search to see further.",
+                PracticeFilter::MAX_OFFSET
+            ),
+        ));
+    }
     let index = &state.practices;
     index.catch_up(&state.db).await?;
     let keys = actor.practice_keys();

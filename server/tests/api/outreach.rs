@@ -874,6 +874,17 @@ async fn the_list_filters_pages_and_flags_overdue() {
         .get_json("/api/v1/outreach-requests?per_page=1&page=1")
         .await;
     assert_eq!(second["items"][0]["id"], draft_id.as_str());
+    // A page past the end is empty, however far (no overflow, no database error).
+    let far = coordinator
+        .get_json(&format!(
+            "/api/v1/outreach-requests?per_page=100&page={}",
+            u64::MAX
+        ))
+        .await;
+    assert_eq!(
+        (far["total"].as_u64(), far["items"].as_array().map(Vec::len)),
+        (Some(2), Some(0))
+    );
 
     let r = coordinator
         .get("/api/v1/outreach-requests?state=lost")

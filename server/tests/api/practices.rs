@@ -470,6 +470,24 @@ async fn japanese_search_ranks_folds_highlights_and_counts() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = hirosaki.get("/api/v1/practices?year=soon").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The ranking holds offset + 20 results in memory: a page deeper than the limit is
+    // refused, not attempted (this offset once aborted the server: an allocation of
+    // 48 TB).
+    let (status, code) = error_code(
+        hirosaki
+            .get(&format!(
+                "/api/v1/practices?{}&offset=1000000000000",
+                q("就労")
+            ))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "offset_too_large")
+    );
+    let (_, total, _) = search(&hirosaki, "offset=10000").await;
+    assert_eq!(total, 3, "the deepest page allowed still answers");
 }
 
 #[tokio::test]
