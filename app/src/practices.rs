@@ -221,7 +221,8 @@ pub struct PracticeVersion {
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct PracticeFilter {
-    /// Words to find in title, summary, body and tags; all must match.
+    /// Words to find in title, summary, body and tags; all must match. At most
+    /// `MAX_WORDS` words and `MAX_QUERY_CHARS` characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +266,10 @@ impl PracticeFilter {
     /// The deepest a search pages. Ranking keeps offset + a page of results in memory,
     /// so a deeper offset is refused rather than tried; a narrower search finds the rest.
     pub const MAX_OFFSET: u64 = 10_000;
+    /// The longest search: each word is a query of its own over four fields, so the words
+    /// are bounded (in characters and in number) like every other input.
+    pub const MAX_QUERY_CHARS: usize = 100;
+    pub const MAX_WORDS: usize = 10;
 
     /// The filters that are set, in a fixed order.
     pub fn active(&self) -> Vec<FilterKey> {

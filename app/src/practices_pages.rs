@@ -179,7 +179,13 @@ fn PracticesBody(page: PracticesPage) -> impl IntoView {
         <form method="get" action="/practices" class="panel filters" role="search">
             <div class="field">
                 <label for="practice-q">{tr(Key::PracticeSearchWords)}</label>
-                <input id="practice-q" type="search" name="q" value=words/>
+                <input
+                    id="practice-q"
+                    type="search"
+                    name="q"
+                    maxlength=PracticeFilter::MAX_QUERY_CHARS
+                    value=words
+                />
             </div>
             // The facet filters stay while the words change.
             {move || {

@@ -46,6 +46,21 @@ pub async fn search(
             ),
         ));
     }
+    let words: Vec<Vec<char>> = filter.words().map(|q| runs(&fold(q))).unwrap_or_default();
+    if filter
+        .words()
+        .is_some_and(|q| q.chars().count() > PracticeFilter::MAX_QUERY_CHARS)
+        || words.len() > PracticeFilter::MAX_WORDS
+    {
+        return Err(ApiError::invalid(
+            "query_too_long",
+            format!(
+                "Search with at most {} words and {} characters.",
+                PracticeFilter::MAX_WORDS,
+                PracticeFilter::MAX_QUERY_CHARS
+            ),
+        ));
+    }
     let index = &state.practices;
     index.catch_up(&state.db).await?;
     let keys = actor.practice_keys();
@@ -72,7 +87,6 @@ pub async fn search(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let words: Vec<Vec<char>> = filter.words().map(|q| runs(&fold(q))).unwrap_or_default();
     let items = found
         .ids
         .iter()

@@ -486,6 +486,19 @@ async fn japanese_search_ranks_folds_highlights_and_counts() {
         (status, code.as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, "offset_too_large")
     );
+    // Words are bounded like every other input: in number and in length.
+    for words in ["あ ".repeat(11), "就労".repeat(51)] {
+        let r = hirosaki
+            .get(&format!("/api/v1/practices?{}", q(&words)))
+            .await;
+        assert_eq!(
+            error_code(r).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, "query_too_long".into()),
+            "{words}"
+        );
+    }
+    let (_, total, _) = search(&hirosaki, &q(&"就労 ".repeat(10))).await;
+    assert!(total > 0, "ten words are still a search");
     let (_, total, _) = search(&hirosaki, "offset=10000").await;
     assert_eq!(total, 3, "the deepest page allowed still answers");
 }
