@@ -78,6 +78,9 @@ pub mod backend {
             slug: String,
         ) -> BoxFuture<'a, InvitationsPage>;
         fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview>;
+        /// The sign-in form's token of this browser's session (made on first ask), so a
+        /// sign-in cannot be posted from another site.
+        fn sign_in_token<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, String>;
         fn threads_page<'a>(
             &'a self,
             request: &'a Parts,
@@ -158,6 +161,12 @@ pub async fn fetch_invitations_page(slug: String) -> Result<InvitationsPage, App
 pub async fn fetch_invitation_preview(token: String) -> Result<InvitationPreview, AppError> {
     let backend = use_context::<backend::BackendHandle>().ok_or(AppError::Internal)?;
     backend.0.invitation_preview(token).await
+}
+
+/// The sign-in page's hidden `csrf_token`.
+#[server(prefix = "/sfn", endpoint = "sign_in_token", input = GetUrl)]
+pub async fn fetch_sign_in_token() -> Result<String, AppError> {
+    backend::with_request(|b, parts| b.sign_in_token(parts)).await
 }
 
 #[server(prefix = "/sfn", endpoint = "threads_page", input = GetUrl)]

@@ -91,6 +91,8 @@ catalogue! {
                           "Too many sign-in attempts. Please wait a while and try again."),
     SignInMissing => ("メールアドレスとパスワードを入力してください。",
                       "Enter your email address and password."),
+    SignInExpired => ("ページの有効期限が切れました。もう一度ログインしてください。",
+                      "This page had expired. Please sign in again."),
     SignedOut => ("ログアウトしました。", "You have signed out."),
     SessionExpired => ("一定時間操作がなかったため、ログアウトしました。",
                        "You were signed out after a period of inactivity."),

@@ -87,10 +87,12 @@ pub fn SignInPage() -> impl IntoView {
     let error = query("error");
     let notice = query("notice");
     let next = query("next");
+    let token = Resource::new(|| (), |_| crate::api::fetch_sign_in_token());
     let error_key = Memo::new(move |_| {
         error.get().map(|code| match code.as_str() {
             "rate_limited" => Key::SignInRateLimited,
             "missing" => Key::SignInMissing,
+            "expired" => Key::SignInExpired,
             _ => Key::SignInInvalid,
         })
     });
@@ -109,6 +111,14 @@ pub fn SignInPage() -> impl IntoView {
             {move || notice_key().map(|key| view! { <Notice key/> })}
             {move || error_key.get().map(|key| view! { <Notice key error=true/> })}
             <form method="post" action="/auth/sign-in" class="stack panel">
+                // The token of this browser's session: a post from another site has none
+                // (login CSRF).
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let token = token.await.unwrap_or_default();
+                        view! { <input type="hidden" name="csrf_token" value=token/> }
+                    })}
+                </Suspense>
                 <input type="hidden" name="next" value=move || next.get().unwrap_or_default()/>
                 <div class="field">
                     <label for="email">{tr(Key::Email)}</label>

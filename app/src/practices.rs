@@ -227,8 +227,10 @@ pub struct PracticeFilter {
     pub q: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<TargetGroup>,
+    /// Only practices with this tag; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Only practices of this area; at most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -27,6 +27,14 @@ pub enum AdminError {
 
 pub type AdminResult<T> = Result<T, AdminError>;
 
+/// A name people read and click (a platform's, an organisation's, a person's): the same
+/// rule as the HTTP boundary's ([`crate::http::boundary::name`]): one line, 1 to 200
+/// characters, no control or invisible format character.
+fn checked_name(what: &str, name: &str) -> AdminResult<String> {
+    crate::http::boundary::name(what, name, 200, true)
+        .map_err(|e| AdminError::Invalid(format!("{what} {name:?}: {e}")))
+}
+
 fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 64
@@ -48,6 +56,7 @@ pub async fn add_platform(
             "slug {slug:?}: use lower-case letters, digits and hyphens"
         )));
     }
+    let name = checked_name("name", name)?;
     let parent = match parent_slug {
         Some(parent) => Some(platform_by_slug(db, parent).await?),
         None => None,
@@ -77,7 +86,7 @@ pub async fn add_platform(
     let row = platform::ActiveModel {
         id: Set(Uuid::new_v4()),
         slug: Set(slug.to_string()),
-        name: Set(name.to_string()),
+        name: Set(name),
         kind: Set(kind.as_str().to_string()),
         parent_id: Set(parent.map(|p| p.id)),
         created_at: Set(Utc::now()),
@@ -128,9 +137,10 @@ pub async fn add_organisation(
     if name.trim().is_empty() {
         return Err(AdminError::Invalid("an organisation needs a name".into()));
     }
+    let name = checked_name("name", name)?;
     Ok(organisation::ActiveModel {
         id: Set(Uuid::new_v4()),
-        name: Set(name.trim().to_string()),
+        name: Set(name),
         category: Set(category.as_str().to_string()),
         parent_id: Set(parent),
         created_at: Set(Utc::now()),
@@ -187,11 +197,12 @@ pub async fn add_user(
             "{email:?} is not an email address"
         )));
     }
+    let display_name = checked_name("display name", display_name)?;
     Ok(user::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(organisation_id),
         email: Set(email),
-        display_name: Set(display_name.to_string()),
+        display_name: Set(display_name),
         password_hash: Set(password_hash.to_string()),
         pledge_accepted_at: Set(None),
         disabled_at: Set(None),

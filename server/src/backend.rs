@@ -248,6 +248,20 @@ impl Backend for PageBackend {
         Box::pin(async move { invitations::preview(&self.0, &token).await }.map_err_app())
     }
 
+    fn sign_in_token<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, String> {
+        Box::pin(
+            async move {
+                let session = request
+                    .extensions
+                    .get::<Session>()
+                    .cloned()
+                    .ok_or_else(|| ApiError::Internal("session layer missing".into()))?;
+                crate::web::sign_in_token(&session).await
+            }
+            .map_err_app(),
+        )
+    }
+
     fn practices_page<'a>(
         &'a self,
         request: &'a Parts,

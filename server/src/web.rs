@@ -3,12 +3,10 @@
 //! what every feature's form handlers share ([`PageForm`], [`back_or_error`]). Form posts
 //! carry the CSRF token as a hidden field.
 
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -18,19 +16,66 @@ use app::i18n::Lang;
 use app::layout_support::encode_component;
 
 use crate::accounts::{self, invitations, session_actor, tokens_match};
-use crate::http::{ApiError, ApiResult, ClientAddr};
+use crate::http::{ApiError, ApiForm, ApiQuery, ApiResult, ClientAddr};
 use crate::policy::Actor;
 use crate::state::AppState;
 
+/// 303 to a path of this site. `to` is built by the server (a page, a code, an id), or
+/// is a `next` that went through [`safe_next`]; whatever it holds, the header is built
+/// from it percent-encoded, so a redirect can never fail (or carry a raw line break).
 pub fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
+    /// Everything a `Location` may not carry raw: controls, space, non-ASCII, and the
+    /// characters that are never literal in a URL.
+    const LOCATION: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    let encoded = percent_encoding::utf8_percent_encode(to, LOCATION).to_string();
+    let location = HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-/// Only same-site paths: an open redirect would let a mail link send people elsewhere.
-fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/",
+/// Only this site: `next` is resolved against the site's own origin (as a browser would,
+/// so tabs and line breaks are dropped and `/\\evil`, `//evil` or `/\t/evil` name another
+/// host), and kept only when the result is on the same origin; then its path, query and
+/// fragment are the target. Anything else is `/`. An open redirect would let a mail
+/// link send people elsewhere.
+pub fn safe_next(state: &AppState, next: Option<&str>) -> String {
+    let Some(next) = next.filter(|n| !n.is_empty()) else {
+        return "/".into();
+    };
+    let Ok(origin) = url::Url::parse(&state.config.public_url) else {
+        return "/".into();
+    };
+    // Only a path of this site: an absolute URL, even to this origin, is not a `next`.
+    if !next.starts_with('/') {
+        return "/".into();
+    }
+    match origin.join(next) {
+        Ok(target) if target.origin() == origin.origin() => {
+            let mut out = target.path().to_string();
+            if let Some(q) = target.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+            if let Some(f) = target.fragment() {
+                out.push('#');
+                out.push_str(f);
+            }
+            if out.starts_with("//") || out.starts_with("/\\") {
+                "/".into()
+            } else {
+                out
+            }
+        }
+        _ => "/".into(),
     }
 }
 
@@ -88,39 +133,87 @@ pub async fn root(State(state): State<AppState>, session: Session) -> ApiResult<
 
 #[derive(Deserialize)]
 pub struct SignInForm {
+    csrf_token: Option<String>,
     email: Option<String>,
     password: Option<String>,
     next: Option<String>,
 }
 
+/// Where the sign-in form's token is kept: in the visitor's session, before anyone has
+/// signed in (login CSRF: another site must not be able to sign a browser in as someone
+/// else). Removed once the sign-in succeeds.
+const SESSION_SIGN_IN_CSRF: &str = "sign_in_csrf";
+
+/// The sign-in form's token of this browser's session, made on first ask. The sign-in
+/// page carries it as the hidden `csrf_token` field.
+pub async fn sign_in_token(session: &Session) -> ApiResult<String> {
+    let kept: Option<String> = session
+        .get(SESSION_SIGN_IN_CSRF)
+        .await
+        .map_err(accounts::session_error)?;
+    if let Some(token) = kept.filter(|t| !t.is_empty()) {
+        return Ok(token);
+    }
+    let token = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
+    };
+    session
+        .insert(SESSION_SIGN_IN_CSRF, token.clone())
+        .await
+        .map_err(accounts::session_error)?;
+    Ok(token)
+}
+
+/// The sign-in form. Its `csrf_token` must be the one the sign-in page gave this browser
+/// ([`sign_in_token`]); a post without it (from another site, or from a page kept open
+/// past the session) goes back to the sign-in page with `error=expired`, which then
+/// carries a fresh token. Nobody is signed in by it.
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     addr: ClientAddr,
-    form: Result<Form<SignInForm>, FormRejection>,
+    ApiForm(form): ApiForm<SignInForm>,
 ) -> ApiResult<Response> {
-    let Ok(Form(form)) = form else {
-        return Ok(see_other("/sign-in?error=missing"));
-    };
-    let next = safe_next(form.next.as_deref().filter(|n| !n.is_empty())).to_string();
+    let next = safe_next(&state, form.next.as_deref());
     let back = |code: &str| {
         see_other(&format!(
             "/sign-in?error={code}&next={}",
             encode_component(&next)
         ))
     };
+    let expected: Option<String> = session
+        .get(SESSION_SIGN_IN_CSRF)
+        .await
+        .map_err(accounts::session_error)?;
+    if !tokens_match(
+        expected.as_deref().unwrap_or_default(),
+        form.csrf_token.as_deref().unwrap_or_default(),
+    ) {
+        return Ok(back("expired"));
+    }
     let (Some(email), Some(password)) = (form.email, form.password) else {
         return Ok(back("missing"));
     };
     if email.trim().is_empty() || password.is_empty() {
         return Ok(back("missing"));
     }
-    match accounts::sign_in(&state, &session, addr, &email, &password).await {
-        Ok(created) if !created.pledge.accepted => Ok(see_other("/pledge")),
-        Ok(_) => Ok(see_other(&next)),
-        Err(ApiError::InvalidCredentials) => Ok(back("invalid")),
-        Err(ApiError::RateLimited { .. }) => Ok(back("rate_limited")),
-        Err(e) => Err(e),
+    let created = match accounts::sign_in(&state, &session, addr, &email, &password).await {
+        Ok(created) => created,
+        Err(ApiError::InvalidCredentials) => return Ok(back("invalid")),
+        Err(ApiError::RateLimited { .. }) => return Ok(back("rate_limited")),
+        Err(e) => return Err(e),
+    };
+    session
+        .remove::<String>(SESSION_SIGN_IN_CSRF)
+        .await
+        .map_err(accounts::session_error)?;
+    if created.pledge.accepted {
+        Ok(see_other(&next))
+    } else {
+        Ok(see_other("/pledge"))
     }
 }
 
@@ -148,7 +241,7 @@ pub(crate) async fn form_actor(
 pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,
-    Form(form): Form<CsrfForm>,
+    ApiForm(form): ApiForm<CsrfForm>,
 ) -> ApiResult<Response> {
     match form_actor(&state, &session, form.csrf_token.as_deref()).await {
         Ok(actor) => accounts::sign_out(&state, &session, Some(&actor)).await?,
@@ -167,7 +260,7 @@ pub async fn sign_out(
 pub async fn pledge(
     State(state): State<AppState>,
     session: Session,
-    Form(form): Form<CsrfForm>,
+    ApiForm(form): ApiForm<CsrfForm>,
 ) -> ApiResult<Response> {
     let actor = match form_actor(&state, &session, form.csrf_token.as_deref()).await {
         Err(ApiError::Unauthenticated) => return Ok(see_other("/sign-in")),
@@ -180,15 +273,25 @@ pub async fn pledge(
     Ok(see_other("/"))
 }
 
+/// The longest `next` a page address may carry, in characters.
+pub const MAX_NEXT_CHARS: usize = 2000;
+
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Remembers the language for a year and goes back where the person was.
-pub async fn set_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+/// Remembers the language for a year and goes back where the person was (`next`, a path
+/// of this site of at most [`MAX_NEXT_CHARS`] characters; 422 beyond it).
+pub async fn set_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<NextQuery>,
+) -> ApiResult<Response> {
     let lang = Lang::from_code(&code);
-    let mut response = see_other(safe_next(q.next.as_deref()));
+    let next = q.next.as_deref().unwrap_or_default();
+    crate::http::input::bounded_query("next", next, MAX_NEXT_CHARS)?;
+    let mut response = see_other(&safe_next(&state, Some(next)));
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         Lang::COOKIE,
@@ -197,7 +300,7 @@ pub async fn set_language(Path(code): Path<String>, Query(q): Query<NextQuery>) 
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -212,7 +315,7 @@ pub async fn create_invitation(
     State(state): State<AppState>,
     session: Session,
     Path(slug): Path<String>,
-    Form(form): Form<InviteForm>,
+    ApiForm(form): ApiForm<InviteForm>,
 ) -> ApiResult<Response> {
     let actor = form_actor(&state, &session, form.csrf_token.as_deref()).await?;
     if !actor.pledge_accepted() {
@@ -260,7 +363,7 @@ pub struct AcceptForm {
 pub async fn accept_invitation(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Form(form): Form<AcceptForm>,
+    ApiForm(form): ApiForm<AcceptForm>,
 ) -> ApiResult<Response> {
     let page = format!("/invitations/{token}");
     let password = form.password.unwrap_or_default();
@@ -281,11 +384,6 @@ pub async fn accept_invitation(
         Err(ApiError::NotFound) => Ok(see_other(&format!("{page}?error=invalid"))),
         Err(e) => Err(e),
     }
-}
-
-/// The fields of a urlencoded form, repeated keys kept (several `platform_ids`).
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
 }
 
 /// A page's form post (urlencoded): its fields, and the signed-in person who sent it
@@ -343,10 +441,10 @@ impl axum::extract::FromRequest<AppState> for PageForm {
         let session = Session::from_request_parts(&mut parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+        // Repeated names kept (several `platform_ids`); every field checked at the boundary.
+        let pairs = crate::http::extract::form_fields(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let pairs = form_pairs(&bytes);
         let token = pairs
             .iter()
             .find(|(k, _)| k == "csrf_token")

@@ -219,7 +219,13 @@ pub async fn accept(state: &AppState, token: &str, input: AcceptInvitation) -> A
     let new_user = match &existing {
         Some(_) => None,
         None => {
-            let display_name = input.display_name.trim().to_string();
+            // A person's name is shown and clicked: one line, no invisible characters.
+            let display_name = crate::http::boundary::name(
+                "display_name",
+                &input.display_name,
+                usize::MAX,
+                false,
+            )?;
             if display_name.is_empty() || display_name.chars().count() > 100 {
                 return Err(ApiError::invalid(
                     "display_name_missing",

@@ -11,6 +11,9 @@ use super::ApiError;
 use crate::state::AppState;
 
 /// `Json<T>` whose rejections are the API's error shape with a message a person can act on.
+/// Every string and key of the body passes the boundary check
+/// ([`super::boundary::check_json`]) before the typed value is made, so no field of any
+/// type can carry a control or bidi character, listed anywhere or not.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -21,11 +24,71 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        super::boundary::check_json(&value)?;
+        serde_path_to_error::deserialize::<_, T>(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let message = if path == "." {
+                    format!("Failed to deserialize the JSON body into the target type: {inner}")
+                } else {
+                    format!(
+                        "Failed to deserialize the JSON body into the target type: {path}: {inner}"
+                    )
+                };
+                ApiError::invalid("invalid_field", message)
+            })
     }
+}
+
+/// `Form<T>` for the pages' plain form posts: every field name and value passes the
+/// boundary check ([`super::boundary::check_pairs`]) first; an unreadable body is 400.
+pub struct ApiForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = form_body(req, state).await?;
+        super::boundary::check_pairs(&form_urlencoded::parse(&bytes).into_owned().collect::<Vec<_>>())?;
+        let fields = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize::<_, T>(fields)
+            .map(ApiForm)
+            .map_err(|e| ApiError::invalid("invalid_field", format!("{}: {}", e.path(), e.inner())))
+    }
+}
+
+async fn form_body<S: Send + Sync>(req: Request, state: &S) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+            }
+        })
+}
+
+/// The fields of a urlencoded body (repeated names kept, in order), checked at the
+/// boundary.
+pub async fn form_fields<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let bytes = form_body(req, state).await?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    super::boundary::check_pairs(&pairs)?;
+    Ok(pairs)
 }
 
 pub fn json_rejection(rejection: JsonRejection) -> ApiError {
@@ -46,6 +109,25 @@ pub fn json_rejection(rejection: JsonRejection) -> ApiError {
             }
         }
         other => ApiError::BadRequest(other.body_text()),
+    }
+}
+
+/// `Query<T>` whose rejections are 422 `invalid_query` with the reason. The characters of
+/// every parameter were already checked for every address ([`super::boundary::check_address`]).
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError::invalid("invalid_query", rejection.body_text())),
+        }
     }
 }
 

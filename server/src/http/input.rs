@@ -20,6 +20,17 @@ pub fn text(field: &str, value: &str, max: usize, required: bool) -> ApiResult<S
     Ok(value.to_string())
 }
 
+/// 422 `invalid_query` when a query parameter is longer than its documented bound.
+pub fn bounded_query(param: &str, value: &str, max: usize) -> ApiResult<()> {
+    if value.chars().count() > max {
+        return Err(ApiError::invalid(
+            "invalid_query",
+            format!("`{param}`: give at most {max} characters."),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses personal data about supported people in any of these fields (422
 /// `personal_data`, naming each field and what was found); nothing is saved.
 pub fn refuse_personal_data<'a>(

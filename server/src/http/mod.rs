@@ -2,8 +2,9 @@
 //! turns bad input into a clear 4xx, and the client address.
 
 pub mod error;
+pub mod boundary;
 pub mod extract;
 pub mod input;
 
 pub use error::{ApiError, ApiResult};
-pub use extract::{ApiJson, ApiPath, ClientAddr};
+pub use extract::{ApiForm, ApiJson, ApiPath, ApiQuery, ClientAddr};

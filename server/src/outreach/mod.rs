@@ -678,7 +678,7 @@ pub async fn create(
     input: NewOutreachRequest,
 ) -> ApiResult<OutreachRequest> {
     let platform = requesting_platform(state, actor, input.platform_id).await?;
-    let title = text("title", &input.title, MAX_TITLE_CHARS, true)?;
+    let title = crate::http::boundary::name("title", &input.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &input.description, MAX_TEXT_CHARS, false)?;
     let area = text("area", &input.area, MAX_SHORT_CHARS, false)?;
     let profile = check_profile(input.profile)?;
@@ -745,7 +745,7 @@ pub async fn patch(
     let title = input
         .title
         .as_deref()
-        .map(|t| text("title", t, MAX_TITLE_CHARS, true))
+        .map(|t| crate::http::boundary::name("title", t, MAX_TITLE_CHARS, true))
         .transpose()?;
     let description = input
         .description

@@ -1,6 +1,6 @@
 //! `/api/v1/outreach-requests`.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,7 @@ use app::outreach::{
 
 use super::ListFilter;
 use crate::accounts::Authorized;
-use crate::http::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -47,9 +47,10 @@ pub struct ListQuery {
     organisation: Option<Uuid>,
     /// Only open requests past their deadline (Japan time).
     overdue: Option<bool>,
-    /// From 0.
+    /// From 0; a page past the end is empty.
     page: Option<u64>,
-    /// 1 to 200 (default 50).
+    /// 1 to 200 (default 50); 422 `invalid_query` outside.
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -66,6 +67,15 @@ impl ListQuery {
                     ApiError::invalid("invalid_query", format!("`{what}`: not one of the values."))
                 }),
             }
+        }
+        if self
+            .per_page
+            .is_some_and(|n| !(1..=super::MAX_PER_PAGE).contains(&n))
+        {
+            return Err(ApiError::invalid(
+                "invalid_query",
+                format!("`per_page`: 1 to {}.", super::MAX_PER_PAGE),
+            ));
         }
         Ok(ListFilter {
             state: parsed(self.state, OutreachState::parse, "state")?,
@@ -85,9 +95,8 @@ impl ListQuery {
 pub async fn list_requests(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<OutreachList>> {
-    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
     Ok(Json(super::list(&state, &actor, query.filter()?).await?))
 }
 
@@ -167,12 +176,11 @@ pub async fn respond(
 async fn export(
     state: &AppState,
     actor: &crate::policy::Actor,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: ListQuery,
     extension: &str,
     content_type: &'static str,
     render: impl FnOnce(&[OutreachRequest]) -> ApiResult<Vec<u8>>,
 ) -> ApiResult<Response> {
-    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
     let requests = super::all(state, actor, query.filter()?).await?;
     crate::audit::record(
         &state.db,
@@ -206,7 +214,7 @@ async fn export(
 pub async fn export_xlsx(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
     export(
         &state,
@@ -225,7 +233,7 @@ pub async fn export_xlsx(
 pub async fn export_csv(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
     export(
         &state,

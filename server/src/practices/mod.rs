@@ -106,7 +106,7 @@ async fn log_change(
 fn check_tags(tags: Vec<String>) -> ApiResult<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
-        let tag = text("tags", &tag, 50, true)?;
+        let tag = crate::http::boundary::name("tags", &tag, 50, true)?;
         if !out.contains(&tag) {
             out.push(tag);
         }
@@ -408,10 +408,10 @@ fn author_platform(actor: &Actor, asked: Option<Uuid>) -> ApiResult<Uuid> {
 
 /// The content checked: lengths, tags, results, and no personal data anywhere in it.
 fn checked(content: PracticeContent) -> ApiResult<PracticeContent> {
-    let title = text("title", &content.title, MAX_TITLE_CHARS, true)?;
+    let title = crate::http::boundary::name("title", &content.title, MAX_TITLE_CHARS, true)?;
     let summary = text("summary", &content.summary, MAX_SUMMARY_CHARS, false)?;
     let body = text("body", &content.body, MAX_BODY_CHARS, false)?;
-    let area = text("area", &content.area, MAX_SHORT_CHARS, false)?;
+    let area = crate::http::boundary::name("area", &content.area, MAX_SHORT_CHARS, false)?;
     let period = text("period", &content.period, MAX_SHORT_CHARS, false)?;
     let tags = check_tags(content.tags)?;
     let results = check_results(content.results)?;

@@ -1,6 +1,6 @@
 //! `/api/v1/practices`.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -14,7 +14,7 @@ use app::practices::{
 };
 
 use crate::accounts::Authorized;
-use crate::http::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -61,9 +61,8 @@ pub fn router() -> Router<AppState> {
 pub async fn list_practices(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<PracticeFilter>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(filter): ApiQuery<PracticeFilter>,
 ) -> ApiResult<Json<PracticeSearch>> {
-    let Query(filter) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
     Ok(Json(super::search::search(&state, &actor, filter).await?))
 }
 

@@ -46,6 +46,13 @@ pub async fn search(
             ),
         ));
     }
+    // The free-text filters are bounded as the fields they match (a tag, an area).
+    crate::http::input::bounded_query("tag", filter.tag.as_deref().unwrap_or_default(), 50)?;
+    crate::http::input::bounded_query(
+        "area",
+        filter.area.as_deref().unwrap_or_default(),
+        super::MAX_SHORT_CHARS,
+    )?;
     let words: Vec<Vec<char>> = filter.words().map(|q| runs(&fold(q))).unwrap_or_default();
     if filter
         .words()

@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
@@ -18,7 +18,7 @@ use app::domain::{ErrorBody, SyncPage};
 use super::feed;
 use super::hub::Viewer;
 use crate::accounts::Authorized;
-use crate::http::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -31,7 +31,8 @@ pub fn router() -> Router<AppState> {
 pub struct SyncQuery {
     /// The `cursor` of the previous answer; 0 (the default) for everything.
     since: Option<i64>,
-    /// At most this many changes (default 200, at most 500).
+    /// At most this many changes: 1 to 500 (default 200); 422 `invalid_query` outside.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u64>,
 }
 
@@ -42,14 +43,17 @@ pub struct SyncQuery {
 pub async fn sync(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<SyncQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<SyncQuery>,
 ) -> ApiResult<Json<SyncPage>> {
-    let Query(query) = query.map_err(|e| {
-        ApiError::invalid(
+    if query
+        .limit
+        .is_some_and(|n| !(1..=feed::MAX_LIMIT).contains(&n))
+    {
+        return Err(ApiError::invalid(
             "invalid_query",
-            format!("`since` and `limit` are whole numbers: {}", e.body_text()),
-        )
-    })?;
+            format!("`limit`: 1 to {}.", feed::MAX_LIMIT),
+        ));
+    }
     let page = feed::pull(
         &state,
         &actor,

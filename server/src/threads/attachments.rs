@@ -17,7 +17,7 @@ use app::domain::{AttachmentInfo, UserSummary};
 
 use crate::accounts::user_summary;
 use crate::entities::attachment;
-use crate::http::{ApiError, ApiResult};
+use crate::http::{boundary, ApiError, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
 
@@ -98,25 +98,6 @@ fn storage_path(state: &AppState, id: Uuid) -> PathBuf {
     state.config.attachments_dir.join(id.to_string())
 }
 
-/// A file name safe to keep and to send back: no directories, no control characters.
-fn clean_filename(name: Option<&str>) -> String {
-    let base = name
-        .unwrap_or("attachment")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("attachment");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
-    if cleaned.trim().is_empty() {
-        "attachment".into()
-    } else {
-        cleaned
-    }
-}
-
 /// A checked file as it is kept: what its record holds.
 pub struct Kept {
     pub id: Uuid,
@@ -143,7 +124,8 @@ pub async fn keep<T>(
     let content_type = check_content(&bytes)?;
     let kept = Kept {
         id: Uuid::new_v4(),
-        filename,
+        // The saved name agrees with the content: a PDF is kept as `….pdf`.
+        filename: boundary::download_name(&filename, content_type),
         content_type,
         size: bytes.len() as i64,
         sha256: hex::encode(Sha256::digest(&bytes)),
@@ -214,7 +196,10 @@ pub fn file_response(
     if let Ok(ct) = HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, ct);
     }
-    let encoded = crate::http::extract::percent_encode(filename);
+    // Records kept before names were cleaned are offered cleaned, with the content's
+    // extension, too.
+    let filename = boundary::download_name(filename, content_type);
+    let encoded = crate::http::extract::percent_encode(&filename);
     if let Ok(cd) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
         headers.insert(header::CONTENT_DISPOSITION, cd);
     }
@@ -278,16 +263,19 @@ pub async fn read(mut multipart: Multipart) -> ApiResult<Upload> {
             Err(e) => return Err(upload_error(e)),
         };
         let name = field.name().unwrap_or_default().to_string();
+        boundary::check_text(&name, &name, false)?;
         if name != "file" {
             if field.file_name().is_none() && upload.fields.len() < 16 {
                 let text = field.text().await.map_err(upload_error)?;
+                boundary::check_text(&name, &text, true)?;
                 upload
                     .fields
                     .push((name, text.chars().take(1000).collect()));
             }
             continue;
         }
-        let filename = clean_filename(field.file_name());
+        // A browser sends the file's name; the person did not type it: cleaned, not refused.
+        let filename = boundary::clean_filename(field.file_name());
         let mut bytes = Vec::new();
         loop {
             match field.chunk().await {
@@ -378,7 +366,6 @@ mod tests {
             inspect(b"PK\x03\x04").map_err(Refusal::page_code),
             Err("file_type")
         );
-        assert_eq!(clean_filename(Some("../../etc/passwd")), "passwd");
-        assert_eq!(clean_filename(Some("報告書.pdf")), "報告書.pdf");
+        assert_eq!(boundary::clean_filename(Some("報告書.pdf")), "報告書.pdf");
     }
 }

@@ -37,6 +37,9 @@ use crate::sync::{self, Audience};
 pub const EDIT_WINDOW_MINUTES: i64 = 15;
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 10_000;
+/// The longest search text (`q`) of the thread list, in characters: longer than any
+/// subject, far below what a database's pattern matcher refuses.
+pub const MAX_QUERY_CHARS: usize = 200;
 
 pub use app::domain::ThreadFilter;
 
@@ -305,6 +308,19 @@ async fn message_views(
 }
 
 fn check_subject(subject: &str) -> ApiResult<String> {
+    // A subject is a name people click: one line, no invisible format characters.
+    if let Some(c) = subject
+        .chars()
+        .find(|&c| crate::http::boundary::is_forbidden_in_name(c))
+    {
+        return Err(ApiError::invalid(
+            "invalid_field",
+            format!(
+                "`subject`: contains the control or format character U+{:04X}, which cannot be kept; remove it.",
+                c as u32
+            ),
+        ));
+    }
     let subject = subject.trim();
     if subject.is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS {
         return Err(ApiError::invalid(
@@ -606,6 +622,7 @@ pub async fn list(
         );
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        crate::http::input::bounded_query("q", q, MAX_QUERY_CHARS)?;
         let pattern = search::like_pattern(q);
         let in_messages = sea_orm::sea_query::Query::select()
             .column(message::Column::ThreadId)

@@ -1,6 +1,6 @@
 //! `/api/v1/threads`, `/api/v1/messages` and `/api/v1/attachments`.
 
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -15,7 +15,7 @@ use app::domain::{
 
 use super::{attachments, ThreadFilter};
 use crate::accounts::Authorized;
-use crate::http::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -39,7 +39,9 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ThreadQuery {
     /// Words to find in subjects and messages (Japanese: a two-character word finds
-    /// longer compounds; full- and half-width forms match).
+    /// longer compounds; full- and half-width forms match). At most 200 characters
+    /// (422 `invalid_query` beyond).
+    #[param(max_length = 200)]
     q: Option<String>,
     /// open | resolved | reopened
     state: Option<String>,
@@ -57,9 +59,8 @@ pub struct ThreadQuery {
 pub async fn list_threads(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
-    query: Result<Query<ThreadQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ThreadQuery>,
 ) -> ApiResult<Json<Vec<LiaisonThread>>> {
-    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
     let state_filter = match query.state.as_deref() {
         None | Some("") => None,
         Some(s) => Some(ThreadState::parse(s).ok_or_else(|| {

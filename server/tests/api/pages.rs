@@ -52,13 +52,34 @@ async fn csrf_of(app: &TestApp, client: &Client) -> String {
     me["csrf_token"].as_str().expect("signed in").to_string()
 }
 
+/// The sign-in page's hidden `csrf_token` for this client (its session is made by asking).
+pub(crate) async fn sign_in_token(app: &TestApp, client: &Client) -> String {
+    let html = page(get(app, client, "/sign-in").await).await;
+    let start = html
+        .find(r#"name="csrf_token" value=""#)
+        .unwrap_or_else(|| panic!("the sign-in form carries a token: {html}"))
+        + r#"name="csrf_token" value=""#.len();
+    html[start..]
+        .split('"')
+        .next()
+        .expect("the token's closing quote")
+        .to_string()
+}
+
+/// Posts the sign-in form as the page does: with this client's `csrf_token`.
+pub(crate) async fn sign_in_form(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -> Response {
+    let token = sign_in_token(app, client).await;
+    let mut fields = fields.to_vec();
+    fields.push(("csrf_token", &token));
+    form(app, client, "/auth/sign-in", &fields).await
+}
+
 /// Signs in through the sign-in form (no pledge accepted unless the user had).
 async fn form_sign_in(app: &TestApp, email: &str, next: &str) -> (Client, Response) {
     let client = app.client();
-    let r = form(
+    let r = sign_in_form(
         app,
         &client,
-        "/auth/sign-in",
         &[
             ("email", email),
             ("password", DEMO_PASSWORD),
@@ -220,10 +241,9 @@ async fn form_sign_in_then_pledge_then_home() {
 async fn form_sign_in_failures_go_back_to_the_form() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    let r = form(
+    let r = sign_in_form(
         &app,
         &client,
-        "/auth/sign-in",
         &[
             ("email", COORDINATOR),
             ("password", "wrong-password"),
@@ -241,15 +261,14 @@ async fn form_sign_in_failures_go_back_to_the_form() {
     let me = get(&app, &client, "/api/v1/me").await;
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 
-    let r = form(
+    let r = sign_in_form(
         &app,
         &client,
-        "/auth/sign-in",
         &[("email", COORDINATOR), ("password", "")],
     )
     .await;
     assert_see_other(&r, "/sign-in?error=missing&next=/");
-    let r = form(&app, &client, "/auth/sign-in", &[("email", COORDINATOR)]).await;
+    let r = sign_in_form(&app, &client, &[("email", COORDINATOR)]).await;
     assert_see_other(&r, "/sign-in?error=missing&next=/");
 }
 
@@ -272,10 +291,9 @@ async fn form_sign_in_reports_the_rate_limit() {
     let client = app.client();
     let mut last = String::new();
     for _ in 0..7 {
-        let r = form(
+        let r = sign_in_form(
             &app,
             &client,
-            "/auth/sign-in",
             &[("email", COORDINATOR), ("password", "guess"), ("next", "/")],
         )
         .await;
