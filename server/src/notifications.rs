@@ -251,7 +251,8 @@ pub enum Which {
 
 /// Marks the caller's unread notifications read; each one that changes is sent again.
 pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResult<()> {
-    let mut unread = notification::Entity::find()
+    let mut unread = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notification::Column::UserId.eq(actor.user.id))
         .filter(notification::Column::ReadAt.is_null());
     unread = match which {
@@ -259,27 +260,20 @@ pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResu
         Which::Thread(thread_id) => unread.filter(notification::Column::ThreadId.eq(thread_id)),
         Which::All => unread,
     };
-    let ids: Vec<Uuid> = unread
-        .select_only()
-        .column(notification::Column::Id)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    if ids.is_empty() {
+    // One statement marks and names what it marked: no list of ids to bind (a person
+    // may have any number unread), and of two simultaneous calls each notification is
+    // sent again by the one that changed it, once.
+    let txn = state.db.begin().await?;
+    let marked = unread.exec_with_returning(&txn).await?;
+    if marked.is_empty() {
+        txn.rollback().await?;
         return Ok(());
     }
-    let txn = state.db.begin().await?;
-    notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
-        .filter(notification::Column::Id.is_in(ids.iter().copied()))
-        .filter(notification::Column::ReadAt.is_null())
-        .exec(&txn)
-        .await?;
-    for id in ids {
+    for row in marked {
         sync::append(
             &txn,
             ChangeKind::Notification,
-            id,
+            row.id,
             ChangeOp::Upsert,
             &Audience::user(actor.user.id),
         )
