@@ -215,17 +215,6 @@ fn ThreadsView(page: ThreadsPage, me: Me) -> impl IntoView {
         <section class="panel" aria-labelledby="thread-list-heading">
             <h2 id="thread-list-heading">{tr(Key::ThreadList)}</h2>
             <p class="count" role="status">{tr(Key::LiveUpdates)}</p>
-            // Plain links: older pages work without JavaScript.
-            {older
-                .map(|older| {
-                    view! {
-                        <p class="older-messages">
-                            <a href=format!("/threads/{thread_id}?before={older}")>
-                                {tr(Key::OlderMessages)}
-                            </a>
-                        </p>
-                    }
-                })}
             <Show
                 when=move || threads.with(|t| !t.is_empty())
                 fallback=|| view! { <p>{tr(Key::NoThreads)}</p> }
@@ -426,6 +415,17 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
         <section aria-labelledby="messages-heading" class="panel">
             <h2 id="messages-heading">{tr(Key::MessagesHeading)}</h2>
             <p class="count" role="status">{tr(Key::LiveUpdates)}</p>
+            // Plain links: older pages work without JavaScript.
+            {older
+                .map(|older| {
+                    view! {
+                        <p class="older-messages">
+                            <a href=format!("/threads/{thread_id}?before={older}")>
+                                {tr(Key::OlderMessages)}
+                            </a>
+                        </p>
+                    }
+                })}
             <Show
                 when=move || messages.with(|m| !m.is_empty()) || pending.with(|p| !p.is_empty())
                 fallback=|| view! { <p>{tr(Key::NoMessages)}</p> }

@@ -251,8 +251,9 @@ pub enum Which {
 
 /// Marks the caller's unread notifications read; each one that changes is sent again.
 pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResult<()> {
+    let now = Utc::now();
     let mut unread = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .col_expr(notification::Column::ReadAt, Expr::value(now))
         .filter(notification::Column::UserId.eq(actor.user.id))
         .filter(notification::Column::ReadAt.is_null());
     unread = match which {
@@ -260,20 +261,29 @@ pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResu
         Which::Thread(thread_id) => unread.filter(notification::Column::ThreadId.eq(thread_id)),
         Which::All => unread,
     };
-    // One statement marks and names what it marked: no list of ids to bind (a person
-    // may have any number unread), and of two simultaneous calls each notification is
-    // sent again by the one that changed it, once.
+    // The write first, with no list of ids to bind (a person may have any number
+    // unread); it takes the lock (SQLite's write lock, PostgreSQL's row locks), so of two
+    // simultaneous calls each notification is marked, and sent again, by one of them
+    // only: the one whose time it now carries.
     let txn = state.db.begin().await?;
-    let marked = unread.exec_with_returning(&txn).await?;
-    if marked.is_empty() {
+    let marked = unread.exec(&txn).await?.rows_affected;
+    if marked == 0 {
         txn.rollback().await?;
         return Ok(());
     }
-    for row in marked {
+    let ids: Vec<Uuid> = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user.id))
+        .filter(notification::Column::ReadAt.eq(now))
+        .select_only()
+        .column(notification::Column::Id)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for id in ids {
         sync::append(
             &txn,
             ChangeKind::Notification,
-            row.id,
+            id,
             ChangeOp::Upsert,
             &Audience::user(actor.user.id),
         )

@@ -12,9 +12,7 @@ use axum::http::request::Parts;
 use axum::http::Method;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use tower_sessions::Session;
 use uuid::Uuid;
 

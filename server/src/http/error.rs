@@ -164,7 +164,9 @@ pub fn lost_a_race(error: &sea_orm::DbErr) -> bool {
     if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         return true;
     }
-    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = error
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = error
     else {
         return false;
     };

@@ -1103,8 +1103,10 @@ pub async fn mark_read(
                 read_marker::Column::UpdatedAt,
             ])
             .action_and_where(
-                Expr::col((read_marker::Entity, read_marker::Column::MessageCreatedAt))
-                    .lt(message.created_at),
+                sea_orm::sea_query::ExprTrait::lt(
+                    Expr::col((read_marker::Entity, read_marker::Column::MessageCreatedAt)),
+                    message.created_at,
+                ),
             )
             .to_owned(),
     )
