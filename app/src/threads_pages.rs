@@ -289,12 +289,7 @@ pub fn ThreadPageView() -> impl IntoView {
     };
     let before = query("before");
     let page = Resource::new(
-        move || {
-            (
-                id(),
-                before.get().and_then(|b| Uuid::parse_str(&b).ok()),
-            )
-        },
+        move || (id(), before.get().and_then(|b| Uuid::parse_str(&b).ok())),
         |(id, before)| async move {
             match id {
                 Some(id) => fetch_thread_page(id, before).await,

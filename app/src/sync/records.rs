@@ -440,7 +440,10 @@ mod outbox_tests {
     fn in_progress_then_done_is_sent_and_the_clock_restarts_after_another_answer() {
         let now = Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap();
         let mut e = entry();
-        assert!(matches!(e.after_answer(IN_PROGRESS, now), Step::RetryAfter(_)));
+        assert!(matches!(
+            e.after_answer(IN_PROGRESS, now),
+            Step::RetryAfter(_)
+        ));
         assert_eq!(e.in_progress_since, Some(now));
         // The server went away for a while: the in-progress clock is not running.
         assert!(matches!(
@@ -449,7 +452,10 @@ mod outbox_tests {
         ));
         assert_eq!(e.in_progress_since, None);
         let later = now + TimeDelta::minutes(11);
-        assert!(matches!(e.after_answer(IN_PROGRESS, later), Step::RetryAfter(_)));
+        assert!(matches!(
+            e.after_answer(IN_PROGRESS, later),
+            Step::RetryAfter(_)
+        ));
         assert_eq!(e.in_progress_since, Some(later));
         assert_eq!(e.after_answer(Some((201, None)), later), Step::Sent);
     }

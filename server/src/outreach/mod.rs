@@ -643,8 +643,8 @@ pub async fn summary(state: &AppState, actor: &Actor) -> ApiResult<Option<rules:
     )
     .await?
     .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    .map(|o| (o.id, o.name))
+    .collect();
     let mut by_organisation: Vec<rules::OrganisationCounts> = Vec::new();
     for t in &recipients {
         let name = names.get(&t.organisation_id).cloned().unwrap_or_default();

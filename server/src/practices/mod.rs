@@ -781,8 +781,8 @@ pub async fn versions(
     )
     .await?
     .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    .map(|u| (u.id, u))
+    .collect();
     versions
         .into_iter()
         .map(|v| {

@@ -191,8 +191,8 @@ async fn thread_view(
         find_in::<user::Entity, _, _>(db, user::Column::Id, files.iter().map(|f| f.uploader_id))
             .await?
             .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+            .map(|u| (u.id, u))
+            .collect();
     let attachments = files
         .into_iter()
         .filter_map(|f| {
@@ -1009,7 +1009,10 @@ pub async fn edit_message(
     let txn = state.db.begin().await?;
     // Only while it is not deleted: a delete that won the race keeps its tombstone empty.
     let changed = message::Entity::update_many()
-        .col_expr(message::Column::SearchText, Expr::value(search::fold(&body)))
+        .col_expr(
+            message::Column::SearchText,
+            Expr::value(search::fold(&body)),
+        )
         .col_expr(message::Column::Body, Expr::value(body))
         .col_expr(message::Column::EditedAt, Expr::value(Some(Utc::now())))
         .filter(message::Column::Id.eq(row.id))
@@ -1102,12 +1105,10 @@ pub async fn mark_read(
                 read_marker::Column::MessageCreatedAt,
                 read_marker::Column::UpdatedAt,
             ])
-            .action_and_where(
-                sea_orm::sea_query::ExprTrait::lt(
-                    Expr::col((read_marker::Entity, read_marker::Column::MessageCreatedAt)),
-                    message.created_at,
-                ),
-            )
+            .action_and_where(sea_orm::sea_query::ExprTrait::lt(
+                Expr::col((read_marker::Entity, read_marker::Column::MessageCreatedAt)),
+                message.created_at,
+            ))
             .to_owned(),
     )
     .exec_without_returning(&txn)

@@ -138,9 +138,12 @@ pub async fn list_messages(
     let page = super::list_messages(&state, &actor, id, query.before, limit).await?;
     let mut response = Json(page.messages).into_response();
     if let Some(older) = page.older {
-        let link = format!("</api/v1/threads/{id}/messages?before={older}&limit={limit}>; rel=\"next\"");
+        let link =
+            format!("</api/v1/threads/{id}/messages?before={older}&limit={limit}>; rel=\"next\"");
         if let Ok(value) = axum::http::HeaderValue::from_str(&link) {
-            response.headers_mut().insert(axum::http::header::LINK, value);
+            response
+                .headers_mut()
+                .insert(axum::http::header::LINK, value);
         }
     }
     Ok(response)

@@ -157,7 +157,14 @@ async fn simultaneous_practice_edits_each_make_one_version_or_409() {
     // An edit and a delete at once: never an edit of a deleted practice.
     let id = practice(&author, "消される事例").await;
     let path = format!("/api/v1/practices/{id}");
-    let edits = (0..COPIES).map(|i| go(&author, Method::PATCH, &path, json!({ "title": format!("t{i}") })));
+    let edits = (0..COPIES).map(|i| {
+        go(
+            &author,
+            Method::PATCH,
+            &path,
+            json!({ "title": format!("t{i}") }),
+        )
+    });
     let (edits, deleted) = tokio::join!(join_all(edits), author.delete(&path));
     answers(edits).await;
     assert!(deleted.status().is_success() || deleted.status() == StatusCode::CONFLICT);
@@ -171,7 +178,10 @@ async fn simultaneous_adoptions_record_one() {
     let id = practice(&author, "就労体験の受け入れ").await;
     let path = format!("/api/v1/practices/{id}/adoptions");
     let got = answers(
-        join_all((0..COPIES).map(|_| go(&other, Method::POST, &path, json!({"note": "試行します"})))).await,
+        join_all(
+            (0..COPIES).map(|_| go(&other, Method::POST, &path, json!({"note": "試行します"}))),
+        )
+        .await,
     )
     .await;
     for (status, body) in &got {
@@ -219,7 +229,11 @@ async fn simultaneous_reads_keep_one_marker_that_only_moves_forward() {
         .await
         .unwrap();
     assert_eq!(markers.len(), 1);
-    assert_eq!(markers[0].message_id, *messages.last().unwrap(), "the newest wins");
+    assert_eq!(
+        markers[0].message_id,
+        *messages.last().unwrap(),
+        "the newest wins"
+    );
     let seen = reader.get_json(&format!("/api/v1/threads/{id}")).await;
     assert_eq!(seen["unread"], 0, "{seen}");
 }
@@ -236,7 +250,15 @@ async fn simultaneous_participant_changes_add_each_platform_once() {
     ];
     let path = format!("/api/v1/threads/{id}");
     let got = answers(
-        join_all((0..COPIES).map(|_| go(&author, Method::PATCH, &path, json!({ "platform_ids": wanted })))).await,
+        join_all((0..COPIES).map(|_| {
+            go(
+                &author,
+                Method::PATCH,
+                &path,
+                json!({ "platform_ids": wanted }),
+            )
+        }))
+        .await,
     )
     .await;
     for (status, body) in &got {
@@ -256,7 +278,11 @@ async fn simultaneous_participant_changes_add_each_platform_once() {
     // Resolving at once: one resolves, the others are told it changed meanwhile.
     let got = answers(
         join_all((0..COPIES).map(|i| {
-            go(&author, Method::PATCH, &path, json!({"state": "resolved", "resolution_note": format!("解決 {i}")}),
+            go(
+                &author,
+                Method::PATCH,
+                &path,
+                json!({"state": "resolved", "resolution_note": format!("解決 {i}")}),
             )
         }))
         .await,
@@ -281,9 +307,14 @@ async fn simultaneous_edits_and_deletes_of_a_message_leave_an_empty_tombstone() 
     for round in 0..3 {
         let m = post_message(&author, id, &format!("下書き {round}")).await;
         let path = format!("/api/v1/messages/{m}");
-        let edits = join_all(
-            (0..COPIES).map(|i| go(&author, Method::PATCH, &path, json!({ "body": format!("訂正 {i}") }))),
-        );
+        let edits = join_all((0..COPIES).map(|i| {
+            go(
+                &author,
+                Method::PATCH,
+                &path,
+                json!({ "body": format!("訂正 {i}") }),
+            )
+        }));
         let deletes = join_all((0..COPIES / 2).map(|_| author.delete(&path)));
         let (edits, deletes) = tokio::join!(edits, deletes);
         let mut edited = 0;
@@ -333,7 +364,15 @@ async fn simultaneous_mark_all_read_sends_each_notification_once() {
         .unwrap();
     assert_eq!(unread.len(), 5);
     let got = answers(
-        join_all((0..COPIES).map(|_| go(&reader, Method::POST, "/api/v1/notifications/read", json!({})))).await,
+        join_all((0..COPIES).map(|_| {
+            go(
+                &reader,
+                Method::POST,
+                "/api/v1/notifications/read",
+                json!({}),
+            )
+        }))
+        .await,
     )
     .await;
     for (status, body) in &got {
@@ -361,8 +400,11 @@ async fn simultaneous_mark_all_read_sends_each_notification_once() {
 async fn simultaneous_pledges_keep_the_first_time() {
     let app = TestApp::spawn().await;
     let user = app.sign_in_without_pledge(AOMORI_CITY).await;
-    let got = answers(join_all((0..COPIES).map(|_| go(&user, Method::POST, "/api/v1/me/pledge", json!({})))).await)
-        .await;
+    let got = answers(
+        join_all((0..COPIES).map(|_| go(&user, Method::POST, "/api/v1/me/pledge", json!({}))))
+            .await,
+    )
+    .await;
     let times: BTreeSet<String> = got
         .iter()
         .map(|(status, body)| {
@@ -465,14 +507,21 @@ async fn a_claim_whose_attempt_died_is_taken_over_after_its_lease() {
         .unwrap();
     let r = keyed(live).await;
     let (status, c) = error_code(r).await;
-    assert_eq!((status, c.as_str()), (StatusCode::CONFLICT, "idempotency_in_progress"));
+    assert_eq!(
+        (status, c.as_str()),
+        (StatusCode::CONFLICT, "idempotency_in_progress")
+    );
     let written = message::Entity::find()
         .filter(message::Column::ThreadId.eq(thread_id))
         .filter(message::Column::Body.eq("再送される連絡"))
         .count(&app.db)
         .await
         .unwrap();
-    assert_eq!(written, written_before + 1, "a live claim is never run twice");
+    assert_eq!(
+        written,
+        written_before + 1,
+        "a live claim is never run twice"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,9 +561,7 @@ async fn a_thread_past_the_old_limit_is_read_a_page_at_a_time() {
     let newest = post_message(&author, id, "最新の連絡").await;
 
     // The API: the newest page, then the one before it, by the Link header.
-    let first = reader
-        .get(&format!("/api/v1/threads/{id}/messages"))
-        .await;
+    let first = reader.get(&format!("/api/v1/threads/{id}/messages")).await;
     assert_eq!(first.status(), StatusCode::OK);
     let next = first
         .headers()
@@ -531,9 +578,18 @@ async fn a_thread_past_the_old_limit_is_read_a_page_at_a_time() {
     assert_eq!(older.len(), 100);
     // The newest page: the two messages posted today and the 98 written before them;
     // then the 100 before those.
-    assert_eq!(page.first().unwrap()["body"], json!(format!("連絡 {}", MANY - 98)));
-    assert_eq!(older.last().unwrap()["body"], json!(format!("連絡 {}", MANY - 99)));
-    assert_eq!(older.first().unwrap()["body"], json!(format!("連絡 {}", MANY - 198)));
+    assert_eq!(
+        page.first().unwrap()["body"],
+        json!(format!("連絡 {}", MANY - 98))
+    );
+    assert_eq!(
+        older.last().unwrap()["body"],
+        json!(format!("連絡 {}", MANY - 99))
+    );
+    assert_eq!(
+        older.first().unwrap()["body"],
+        json!(format!("連絡 {}", MANY - 198))
+    );
     let limit = reader
         .get_json(&format!("/api/v1/threads/{id}/messages?limit=200"))
         .await;
@@ -573,7 +629,11 @@ async fn a_thread_past_the_old_limit_is_read_a_page_at_a_time() {
 
     // The lists that show the thread still answer.
     let threads = reader.get_json("/api/v1/threads").await;
-    assert!(threads.as_array().unwrap().iter().any(|t| t["id"] == json!(id)));
+    assert!(threads
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == json!(id)));
     reader.get_json(&format!("/api/v1/threads/{id}")).await;
     let (changes, _) = pull_all(&reader, 0).await;
     assert!(!changes.is_empty());
@@ -603,7 +663,12 @@ async fn a_reader_paging_during_concurrent_writes_misses_nothing() {
     for email in [HACHINOHE, HIROSAKI, AOMORI_CITY] {
         writers.push(app.sign_in(email).await);
     }
-    let id = thread(&app, &writers[0], &["aomori", "hachinohe", "hirosaki", "aomori-city"]).await;
+    let id = thread(
+        &app,
+        &writers[0],
+        &["aomori", "hachinohe", "hirosaki", "aomori-city"],
+    )
+    .await;
     let (_, mut cursor) = pull_all(&reader, 0).await;
     let start = cursor;
     let done = std::sync::atomic::AtomicBool::new(false);

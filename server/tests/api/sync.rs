@@ -210,7 +210,10 @@ async fn paging_is_in_order_and_complete() {
         assert_eq!(rest_end, end, "both reads end at the same cursor");
         let mut paged = first_changes.clone();
         paged.extend(rest);
-        let cursors: Vec<i64> = paged.iter().map(|c| c["cursor"].as_i64().unwrap()).collect();
+        let cursors: Vec<i64> = paged
+            .iter()
+            .map(|c| c["cursor"].as_i64().unwrap())
+            .collect();
         assert!(
             cursors.windows(2).all(|w| w[0] < w[1]),
             "pages neither overlap nor go back: {cursors:?}"
