@@ -86,11 +86,13 @@ pub mod backend {
             request: &'a Parts,
             filter: ThreadFilter,
         ) -> BoxFuture<'a, ThreadsPage>;
-        /// The thread and its messages; reading it marks it read and is audited.
+        /// The thread and a page of its messages (the newest, or those just before the
+        /// message `before`); reading it marks it read and is audited.
         fn thread_page<'a>(
             &'a self,
             request: &'a Parts,
             id: uuid::Uuid,
+            before: Option<uuid::Uuid>,
         ) -> BoxFuture<'a, ThreadPage>;
         fn notifications_page<'a>(&'a self, request: &'a Parts)
             -> BoxFuture<'a, NotificationsPage>;
@@ -182,8 +184,11 @@ pub async fn fetch_threads_page(
 }
 
 #[server(prefix = "/sfn", endpoint = "thread_page", input = GetUrl)]
-pub async fn fetch_thread_page(id: uuid::Uuid) -> Result<ThreadPage, AppError> {
-    backend::with_request(move |b, parts| b.thread_page(parts, id)).await
+pub async fn fetch_thread_page(
+    id: uuid::Uuid,
+    before: Option<uuid::Uuid>,
+) -> Result<ThreadPage, AppError> {
+    backend::with_request(move |b, parts| b.thread_page(parts, id, before)).await
 }
 
 #[server(prefix = "/sfn", endpoint = "notifications_page", input = GetUrl)]

@@ -303,9 +303,14 @@ pub struct ParticipantChoices {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadPage {
     pub thread: LiaisonThread,
+    /// One page of messages, oldest first: the newest, or those just before `before`.
     pub messages: Vec<Message>,
     /// For the participants panel (empty unless the caller may manage them).
     pub choices: ParticipantChoices,
+    /// The `before` of the page of older messages, when there are any.
+    pub older: Option<Uuid>,
+    /// The `before` this page was asked with (`None`: the newest page).
+    pub before: Option<Uuid>,
 }
 
 /// Which of the caller's liaison threads to list. The same filter runs on the server

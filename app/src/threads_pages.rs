@@ -287,12 +287,16 @@ pub fn ThreadPageView() -> impl IntoView {
             .get("id")
             .and_then(|s| Uuid::parse_str(&s).ok())
     };
-    let page = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => fetch_thread_page(id).await,
-            None => Err(crate::api::AppError::NotFound),
-        }
-    });
+    let before = query("before");
+    let page = Resource::new(
+        move || (id(), before.get().and_then(|b| Uuid::parse_str(&b).ok())),
+        |(id, before)| async move {
+            match id {
+                Some(id) => fetch_thread_page(id, before).await,
+                None => Err(crate::api::AppError::NotFound),
+            }
+        },
+    );
     signed_in_page(
         page,
         || None,
@@ -312,6 +316,17 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
     // Until the store has caught up, what the server sent; from then on, the store.
     let server_thread = page.thread;
     let server_messages = page.messages;
+    // The store holds every message of the thread; the page shows the window the server
+    // sent (a page of 100): from its oldest message when older ones exist, and up to its
+    // newest when it is an older page. New messages arrive on the newest page only.
+    let from = page
+        .older
+        .and_then(|_| server_messages.first().map(|m| (m.created_at, m.id)));
+    let to = page
+        .before
+        .and_then(|_| server_messages.last().map(|m| (m.created_at, m.id)));
+    let older = page.older;
+    let paged_back = page.before.is_some();
     let thread = Memo::new(move |_| {
         if store.ready.get() {
             store.records.with(|r| r.threads.get(&thread_id).cloned())
@@ -321,7 +336,9 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
     });
     let messages = Memo::new(move |_| {
         if store.ready.get() {
-            store.records.with(|r| r.messages_of(thread_id))
+            store
+                .records
+                .with(|r| r.messages_in_window(thread_id, from, to))
         } else {
             server_messages.clone()
         }
@@ -393,6 +410,17 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
         <section aria-labelledby="messages-heading" class="panel">
             <h2 id="messages-heading">{tr(Key::MessagesHeading)}</h2>
             <p class="count" role="status">{tr(Key::LiveUpdates)}</p>
+            // Plain links: older pages work without JavaScript.
+            {older
+                .map(|older| {
+                    view! {
+                        <p class="older-messages">
+                            <a href=format!("/threads/{thread_id}?before={older}")>
+                                {tr(Key::OlderMessages)}
+                            </a>
+                        </p>
+                    }
+                })}
             <Show
                 when=move || messages.with(|m| !m.is_empty()) || pending.with(|p| !p.is_empty())
                 fallback=|| view! { <p>{tr(Key::NoMessages)}</p> }
@@ -415,6 +443,14 @@ fn ThreadView(page: ThreadPage, me: Me) -> impl IntoView {
                     </For>
                 </ol>
             </Show>
+            {paged_back
+                .then(|| {
+                    view! {
+                        <p class="newer-messages">
+                            <a href=format!("/threads/{thread_id}")>{tr(Key::NewestMessages)}</a>
+                        </p>
+                    }
+                })}
         </section>
         <form method="post" action=action class="stack panel" id="composer" on:submit=on_submit>
             <input type="hidden" name="csrf_token" value=me.csrf_token.clone()/>

@@ -132,7 +132,12 @@ impl Backend for PageBackend {
         )
     }
 
-    fn thread_page<'a>(&'a self, request: &'a Parts, id: uuid::Uuid) -> BoxFuture<'a, ThreadPage> {
+    fn thread_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+        before: Option<uuid::Uuid>,
+    ) -> BoxFuture<'a, ThreadPage> {
         Box::pin(
             async move {
                 let actor = self.authorized(request).await?;
@@ -140,7 +145,14 @@ impl Backend for PageBackend {
                 // the messages are then listed once, with the receipts that reading moved.
                 crate::threads::open_for_reading(&self.0, &actor, id).await?;
                 let thread = crate::threads::for_feed(&self.0, &actor, id).await?;
-                let messages = crate::threads::list_messages_quietly(&self.0, &actor, id).await?;
+                let page = crate::threads::messages_page(
+                    &self.0,
+                    &actor,
+                    id,
+                    before,
+                    crate::threads::MESSAGES_PAGE,
+                )
+                .await?;
                 let choices = if thread.can_manage {
                     crate::threads::choices(&self.0, &actor).await?
                 } else {
@@ -148,8 +160,10 @@ impl Backend for PageBackend {
                 };
                 Ok(ThreadPage {
                     thread,
-                    messages,
+                    messages: page.messages,
                     choices,
+                    older: page.older,
+                    before,
                 })
             }
             .map_err_app(),

@@ -42,3 +42,38 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+/// The most values one query binds for an `IN (…)` list. SQLite refuses more than 32,766
+/// bound variables in a statement and PostgreSQL 65,535; a list a person can grow
+/// (messages, versions, files, requests) must never reach either.
+pub const IN_CHUNK: usize = 500;
+
+/// The rows of `E` whose `column` is one of `values`: each value once, in queries of at
+/// most [`IN_CHUNK`] values, so the list may be of any length. Rows come in no order.
+pub async fn find_in<E, C, V>(
+    db: &C,
+    column: E::Column,
+    values: impl IntoIterator<Item = V>,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: ConnectionTrait,
+    V: Into<sea_orm::Value> + Ord + Clone,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let distinct: Vec<V> = values
+        .into_iter()
+        .collect::<std::collections::BTreeSet<V>>()
+        .into_iter()
+        .collect();
+    let mut rows = Vec::new();
+    for chunk in distinct.chunks(IN_CHUNK) {
+        rows.extend(
+            E::find()
+                .filter(column.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}

@@ -251,7 +251,9 @@ pub enum Which {
 
 /// Marks the caller's unread notifications read; each one that changes is sent again.
 pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResult<()> {
-    let mut unread = notification::Entity::find()
+    let now = Utc::now();
+    let mut unread = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(now))
         .filter(notification::Column::UserId.eq(actor.user.id))
         .filter(notification::Column::ReadAt.is_null());
     unread = match which {
@@ -259,21 +261,23 @@ pub async fn mark_read(state: &AppState, actor: &Actor, which: Which) -> ApiResu
         Which::Thread(thread_id) => unread.filter(notification::Column::ThreadId.eq(thread_id)),
         Which::All => unread,
     };
-    let ids: Vec<Uuid> = unread
+    // The write first, with no list of ids to bind (a person may have any number
+    // unread); it takes the lock (SQLite's write lock, PostgreSQL's row locks), so of two
+    // simultaneous calls each notification is marked, and sent again, by one of them
+    // only: the one whose time it now carries.
+    let txn = state.db.begin().await?;
+    let marked = unread.exec(&txn).await?.rows_affected;
+    if marked == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user.id))
+        .filter(notification::Column::ReadAt.eq(now))
         .select_only()
         .column(notification::Column::Id)
         .into_tuple()
-        .all(&state.db)
-        .await?;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let txn = state.db.begin().await?;
-    notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
-        .filter(notification::Column::Id.is_in(ids.iter().copied()))
-        .filter(notification::Column::ReadAt.is_null())
-        .exec(&txn)
+        .all(&txn)
         .await?;
     for id in ids {
         sync::append(

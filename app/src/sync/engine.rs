@@ -16,7 +16,7 @@ use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{Link, NewWrite, OutboxEntry, Outcome, Refusal, SyncStore, Write};
+use super::{Link, NewWrite, OutboxEntry, Refusal, Step, SyncStore, Write};
 use crate::domain::{Change, ChangeOp, ErrorBody, SyncPage};
 
 const DB_NAME: &str = "kakehashi";
@@ -27,7 +27,6 @@ const META: &str = "meta";
 /// in between holds the stream back, so the client polls instead.
 const READY_WITHIN: Duration = Duration::from_secs(5);
 const POLL_EVERY: Duration = Duration::from_secs(10);
-const RETRY_AFTER: Duration = Duration::from_secs(5);
 const PAGE: u32 = 500;
 
 struct Engine {
@@ -346,6 +345,8 @@ pub(super) fn enqueue(store: SyncStore, write: NewWrite) -> bool {
         thread_id: write.thread_id,
         summary: write.summary,
         created_at: now,
+        retries: 0,
+        in_progress_since: None,
     };
     store.outbox.update(|o| o.push(entry.clone()));
     spawn_local(async move {
@@ -395,23 +396,29 @@ async fn forget(engine: &Engine, entry: &OutboxEntry) {
     }
 }
 
-/// Sends the outbox in order, one at a time. Stops at the first write that cannot go now.
+/// Sends the outbox in order, one at a time. Stops at the first write that cannot go now
+/// and tries it again after a back-off ([`OutboxEntry::after_answer`]); one the server
+/// keeps answering "in progress" for too long is shown as failed, and the rest go on.
 async fn flush(engine: &Rc<Engine>) {
     if engine.flushing.replace(true) {
         return;
     }
     let store = engine.store;
-    while let Some(entry) = store.outbox.with_untracked(|o| o.first().cloned()) {
-        let Some((status, text)) = send(engine, &entry).await else {
-            store.online.set(false);
-            break;
-        };
-        store.online.set(true);
+    while let Some(mut entry) = store.outbox.with_untracked(|o| o.first().cloned()) {
+        let answer = send(engine, &entry).await;
+        store.online.set(answer.is_some());
+        let (status, text) = answer.clone().unwrap_or_default();
         let error = serde_json::from_str::<ErrorBody>(&text)
             .ok()
             .map(|b| b.error);
-        match Outcome::of(status, error.as_ref().map(|e| e.code.as_str())) {
-            Outcome::Sent => {
+        let step = entry.after_answer(
+            answer
+                .as_ref()
+                .map(|_| (status, error.as_ref().map(|e| e.code.as_str()))),
+            chrono::Utc::now(),
+        );
+        match step {
+            Step::Sent => {
                 // Shown from the answer at once; the feed brings the same record again.
                 if let (Some(kind), Ok(data)) = (
                     entry.answer_kind,
@@ -436,7 +443,7 @@ async fn flush(engine: &Rc<Engine>) {
                 }
                 forget(engine, &entry).await;
             }
-            Outcome::Refused => {
+            Step::Refused | Step::GiveUp => {
                 let (code, message) = match error {
                     Some(error) => (error.code, error.message),
                     None => (format!("http_{status}"), text),
@@ -451,15 +458,25 @@ async fn flush(engine: &Rc<Engine>) {
                 });
                 forget(engine, &entry).await;
             }
-            Outcome::SignIn => {
+            Step::SignIn => {
                 store.signed_out.set(true);
                 break;
             }
-            Outcome::Retry => {
+            Step::RetryAfter(wait) => {
+                // Its history is kept (on the device too), so the back-off and the
+                // give-up survive a reload.
+                store.outbox.update(|o| {
+                    if let Some(first) = o.iter_mut().find(|e| e.key == entry.key) {
+                        *first = entry.clone();
+                    }
+                });
+                if let Err(e) = keep(engine, &entry).await {
+                    leptos::logging::warn!("could not keep a pending write on the device: {e}");
+                }
                 if !engine.retry_scheduled.replace(true) {
                     let engine = engine.clone();
                     spawn_local(async move {
-                        sleep(RETRY_AFTER).await;
+                        sleep(wait).await;
                         engine.retry_scheduled.set(false);
                         flush(&engine).await;
                     });

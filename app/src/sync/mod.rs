@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::{ChangeKind, Me};
-pub use records::{record_key, OutboxEntry, Outcome, Records, Refusal, Write};
+pub use records::{record_key, OutboxEntry, Outcome, Records, Refusal, Step, Write};
 pub use status::{refusal_key, SyncStatus};
 
 /// How the client hears about changes.

@@ -164,6 +164,24 @@ impl Records {
         list
     }
 
+    /// The messages of a thread within the window a page shows, oldest first: from the
+    /// oldest message the server sent for the page (`from`; `None`: from the start) and,
+    /// for an older page, up to its newest one (`to`); the newest page has no upper end,
+    /// so what arrives live appears on it. Messages are ordered by (created_at, id).
+    pub fn messages_in_window(
+        &self,
+        thread_id: Uuid,
+        from: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+        to: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    ) -> Vec<Message> {
+        let mut list = self.messages_of(thread_id);
+        list.retain(|m| {
+            let at = (m.created_at, m.id);
+            from.is_none_or(|f| at >= f) && to.is_none_or(|t| at <= t)
+        });
+        list
+    }
+
     /// The caller's threads that match a filter (all but its words, which only the server
     /// searches), most recently active first.
     pub fn threads_matching(&self, filter: &ThreadFilter, me: Uuid) -> Vec<LiaisonThread> {
@@ -258,6 +276,82 @@ pub struct OutboxEntry {
     /// What the person wrote, for the pending list and a refusal.
     pub summary: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Answers that said "try again" in a row (for the back-off); 0 for a fresh entry.
+    #[serde(default)]
+    pub retries: u32,
+    /// Since when the server has kept answering that an earlier copy of this write is
+    /// still in progress (409 `idempotency_in_progress`); `None` otherwise.
+    #[serde(default)]
+    pub in_progress_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The first wait before sending an entry again; it doubles with every retry.
+pub const RETRY_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
+/// The longest wait between two tries.
+pub const RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long an entry may stay "in progress" on the server before the outbox gives up on
+/// it, says so, and moves on. The server lets a retry take over a claim whose attempt
+/// died after a lease of 60 seconds, so past this something else holds it.
+pub const IN_PROGRESS_GIVE_UP: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// What the outbox does next with its first entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Done: drop it (and show the answer).
+    Sent,
+    /// Refused for good: drop it and show why (the server's code).
+    Refused,
+    /// The session has ended: keep everything until the person signs in again.
+    SignIn,
+    /// Keep it, send it again after this wait, and send nothing behind it meanwhile
+    /// (writes go in order).
+    RetryAfter(std::time::Duration),
+    /// It has been "in progress" on the server for too long: drop it, show it failed
+    /// (code `idempotency_in_progress`), and go on with the next one.
+    GiveUp,
+}
+
+/// The back-off after `retries` earlier retries: 5 s, 10 s, 20 s, 40 s, then 60 s.
+pub fn retry_delay(retries: u32) -> std::time::Duration {
+    RETRY_FIRST
+        .saturating_mul(2u32.saturating_pow(retries.min(16)))
+        .min(RETRY_MAX)
+}
+
+impl OutboxEntry {
+    /// Decides what to do after an answer (`None`: the server could not be reached), and
+    /// updates the entry's retry history for the next decision. `now` is passed in so
+    /// the rule is a plain function of the entry's history.
+    pub fn after_answer(
+        &mut self,
+        answer: Option<(u16, Option<&str>)>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Step {
+        let outcome = match answer {
+            Some((status, code)) => Outcome::of(status, code),
+            None => Outcome::Retry,
+        };
+        let in_progress = matches!(answer, Some((409, Some("idempotency_in_progress"))));
+        if !in_progress {
+            self.in_progress_since = None;
+        }
+        match outcome {
+            Outcome::Sent => Step::Sent,
+            Outcome::Refused => Step::Refused,
+            Outcome::SignIn => Step::SignIn,
+            Outcome::Retry => {
+                if in_progress {
+                    let since = *self.in_progress_since.get_or_insert(now);
+                    if now - since >= IN_PROGRESS_GIVE_UP {
+                        return Step::GiveUp;
+                    }
+                }
+                let wait = retry_delay(self.retries);
+                self.retries = self.retries.saturating_add(1);
+                Step::RetryAfter(wait)
+            }
+        }
+    }
 }
 
 /// A write the server refused: rolled back, shown with the server's reason.
@@ -293,6 +387,113 @@ impl Outcome {
             (408 | 425 | 429 | 500..=599, _) => Outcome::Retry,
             _ => Outcome::Refused,
         }
+    }
+}
+
+#[cfg(test)]
+mod outbox_tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone, Utc};
+    use std::time::Duration;
+
+    fn entry() -> OutboxEntry {
+        OutboxEntry {
+            seq: 1,
+            key: Uuid::nil(),
+            method: "POST".into(),
+            path: "/api/v1/threads".into(),
+            body: serde_json::json!({}),
+            answer_kind: None,
+            thread_id: None,
+            summary: "書き込み".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap(),
+            retries: 0,
+            in_progress_since: None,
+        }
+    }
+
+    const IN_PROGRESS: Option<(u16, Option<&str>)> = Some((409, Some("idempotency_in_progress")));
+
+    #[test]
+    fn an_entry_stuck_in_progress_backs_off_then_gives_up_and_the_queue_moves_on() {
+        let start = Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap();
+        let mut e = entry();
+        let mut now = start;
+        let mut waits = Vec::new();
+        loop {
+            match e.after_answer(IN_PROGRESS, now) {
+                Step::RetryAfter(wait) => {
+                    waits.push(wait);
+                    now += TimeDelta::from_std(wait).unwrap();
+                }
+                Step::GiveUp => break,
+                other => panic!("unexpected {other:?}"),
+            }
+            assert!(now - start <= IN_PROGRESS_GIVE_UP + TimeDelta::seconds(60));
+        }
+        assert!(now - start >= IN_PROGRESS_GIVE_UP, "gave up too early");
+        assert_eq!(waits[..5], [5, 10, 20, 40, 60].map(Duration::from_secs));
+        assert!(waits.iter().all(|w| *w <= RETRY_MAX));
+    }
+
+    #[test]
+    fn in_progress_then_done_is_sent_and_the_clock_restarts_after_another_answer() {
+        let now = Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap();
+        let mut e = entry();
+        assert!(matches!(
+            e.after_answer(IN_PROGRESS, now),
+            Step::RetryAfter(_)
+        ));
+        assert_eq!(e.in_progress_since, Some(now));
+        // The server went away for a while: the in-progress clock is not running.
+        assert!(matches!(
+            e.after_answer(None, now + TimeDelta::minutes(10)),
+            Step::RetryAfter(_)
+        ));
+        assert_eq!(e.in_progress_since, None);
+        let later = now + TimeDelta::minutes(11);
+        assert!(matches!(
+            e.after_answer(IN_PROGRESS, later),
+            Step::RetryAfter(_)
+        ));
+        assert_eq!(e.in_progress_since, Some(later));
+        assert_eq!(e.after_answer(Some((201, None)), later), Step::Sent);
+    }
+
+    #[test]
+    fn answers_map_to_steps() {
+        let now = Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap();
+        assert_eq!(entry().after_answer(Some((200, None)), now), Step::Sent);
+        assert_eq!(
+            entry().after_answer(Some((409, Some("edit_conflict"))), now),
+            Step::Refused
+        );
+        assert_eq!(
+            entry().after_answer(Some((422, Some("invalid_body"))), now),
+            Step::Refused
+        );
+        assert_eq!(entry().after_answer(Some((401, None)), now), Step::SignIn);
+        // Server trouble and no answer retry for as long as it takes (offline is normal),
+        // with back-off; they never give up.
+        let mut e = entry();
+        for i in 0..100 {
+            let step = e.after_answer(
+                if i % 2 == 0 { None } else { Some((503, None)) },
+                now + TimeDelta::hours(i),
+            );
+            assert!(matches!(step, Step::RetryAfter(w) if w <= RETRY_MAX));
+        }
+    }
+
+    #[test]
+    fn entries_kept_before_the_history_fields_still_load() {
+        let mut json = serde_json::to_value(entry()).unwrap();
+        let object = json.as_object_mut().unwrap();
+        object.remove("retries");
+        object.remove("in_progress_since");
+        let back: OutboxEntry = serde_json::from_value(json).unwrap();
+        assert_eq!(back.retries, 0);
+        assert_eq!(back.in_progress_since, None);
     }
 }
 
@@ -571,6 +772,8 @@ mod tests {
             thread_id: Some(t),
             summary: text.into(),
             created_at: Utc.with_ymd_and_hms(2026, 4, 1, 10, 0, 0).unwrap(),
+            retries: 0,
+            in_progress_since: None,
         };
         let mut arrived = message(m, t, 0);
         arrived.body = "こんにちは".into();

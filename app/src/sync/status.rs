@@ -18,6 +18,8 @@ pub fn refusal_key(code: &str) -> Option<Key> {
         "invalid_organisation" => Some(Key::ThreadInvalidOrganisations),
         "edit_window_closed" => Some(Key::EditWindowClosed),
         "message_deleted" => Some(Key::MessageWasDeleted),
+        "edit_conflict" => Some(Key::EditConflict),
+        "idempotency_in_progress" => Some(Key::WriteStuck),
         "file_executable" => Some(Key::FileExecutable),
         "file_type" | "file_refused" => Some(Key::FileType),
         "file_empty" => Some(Key::FileEmpty),

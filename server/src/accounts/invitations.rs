@@ -155,9 +155,12 @@ pub async fn list(
         .order_by_desc(invitation::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    let orgs: std::collections::HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(rows.iter().map(|r| r.organisation_id)))
-        .all(&state.db)
+    let orgs: std::collections::HashMap<Uuid, String> =
+        crate::db::find_in::<organisation::Entity, _, _>(
+            &state.db,
+            organisation::Column::Id,
+            rows.iter().map(|r| r.organisation_id),
+        )
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))
@@ -291,7 +294,7 @@ pub async fn accept(state: &AppState, token: &str, input: AcceptInvitation) -> A
         crate::admin::grant_role(&txn, user_id, row.platform_id, role)
             .await
             .map_err(|e| match e {
-                crate::admin::AdminError::Db(e) => ApiError::Db(e),
+                crate::admin::AdminError::Db(e) => ApiError::from(e),
                 other => ApiError::Internal(other.to_string()),
             })?;
     }

@@ -11,7 +11,8 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::Method;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -292,11 +293,26 @@ pub async fn accept_pledge(state: &AppState, actor: &Actor) -> ApiResult<Pledge>
         return Ok(pledge_of(&actor.user));
     }
     let now = Utc::now();
-    let mut row: user::ActiveModel = actor.user.clone().into();
-    row.pledge_accepted_at = Set(Some(now));
-    let updated = row.update(&state.db).await?;
+    let txn = state.db.begin().await?;
+    // Once, in one statement: of two simultaneous acceptances the first time stays and
+    // is audited once.
+    let changed = user::Entity::update_many()
+        .col_expr(user::Column::PledgeAcceptedAt, Expr::value(Some(now)))
+        .filter(user::Column::Id.eq(actor.user.id))
+        .filter(user::Column::PledgeAcceptedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let updated = user::Entity::find_by_id(actor.user.id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Ok(pledge_of(&updated));
+    }
     audit::record(
-        &state.db,
+        &txn,
         audit::Entry {
             actor_user_id: Some(actor.user.id),
             action: "pledge_accepted",
@@ -306,5 +322,6 @@ pub async fn accept_pledge(state: &AppState, actor: &Actor) -> ApiResult<Pledge>
         },
     )
     .await?;
+    txn.commit().await?;
     Ok(pledge_of(&updated))
 }

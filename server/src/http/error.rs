@@ -39,7 +39,7 @@ pub enum ApiError {
     #[error("rate limited for {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(sea_orm::DbErr),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -137,6 +137,48 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A database error is ours (500), except when it only says that another request won a
+/// race for the same row: a unique key taken meanwhile, or (SQLite) the write lock or
+/// (PostgreSQL) a serialisation or deadlock victim. Those are the client's to retry, so
+/// they answer 409 `edit_conflict` — once, here, for every handler on both databases.
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        if lost_a_race(&error) {
+            tracing::info!(error = %error, "a concurrent write won");
+            return ApiError::Conflict {
+                code: "edit_conflict",
+                message: "Someone changed this at the same moment: load it again and repeat \
+                          your change."
+                    .into(),
+            };
+        }
+        ApiError::Db(error)
+    }
+}
+
+/// Whether a database error means "another transaction got there first".
+pub fn lost_a_race(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, SqlErr};
+    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        return true;
+    }
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = error
+    else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(e) = &**e else {
+        return false;
+    };
+    // SQLITE_BUSY (5) and its extended codes, e.g. BUSY_SNAPSHOT (517); PostgreSQL
+    // serialization_failure (40001) and deadlock_detected (40P01).
+    matches!(
+        e.code().as_deref(),
+        Some("5" | "261" | "517" | "773" | "40001" | "40P01")
+    )
 }
 
 /// What the pages are told: the same decisions, in the page's own terms.

@@ -629,17 +629,22 @@ pub async fn summary(state: &AppState, actor: &Actor) -> ApiResult<Option<rules:
             entry.1 += 1;
         }
     }
-    let recipients = outreach_recipient::Entity::find()
-        .filter(outreach_recipient::Column::RequestId.is_in(rows.iter().map(|r| r.id)))
-        .all(&state.db)
-        .await?;
-    let names: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(recipients.iter().map(|t| t.organisation_id)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    // Every request of the networks: ids in chunks, however many there are.
+    let recipients = crate::db::find_in::<outreach_recipient::Entity, _, _>(
+        &state.db,
+        outreach_recipient::Column::RequestId,
+        rows.iter().map(|r| r.id),
+    )
+    .await?;
+    let names: HashMap<Uuid, String> = crate::db::find_in::<organisation::Entity, _, _>(
+        &state.db,
+        organisation::Column::Id,
+        recipients.iter().map(|t| t.organisation_id),
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.id, o.name))
+    .collect();
     let mut by_organisation: Vec<rules::OrganisationCounts> = Vec::new();
     for t in &recipients {
         let name = names.get(&t.organisation_id).cloned().unwrap_or_default();

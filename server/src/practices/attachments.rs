@@ -86,9 +86,15 @@ pub async fn remove(state: &AppState, actor: &Actor, practice_id: Uuid, id: Uuid
         .await?
         .ok_or(ApiError::NotFound)?;
     let txn = state.db.begin().await?;
-    practice_attachment::Entity::delete_by_id(row.id)
+    // Of two simultaneous removals only the one that deleted the row tells anyone.
+    let removed = practice_attachment::Entity::delete_by_id(row.id)
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected;
+    if removed == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
     super::log_change(&txn, Some(&practice), &practice).await?;
     txn.commit().await?;
     state.changes.committed();

@@ -15,7 +15,7 @@ pub mod search;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -615,12 +615,41 @@ pub async fn patch(
     if !shared_beyond_platform(after_content.status, after_content.visibility) {
         update.featured_at = Set(None);
     }
-    let after = update.update(&txn).await?;
+    let after = claim_version(&txn, &row, update).await?;
     record_version(&txn, actor, &after, fields).await?;
     log_change(&txn, Some(&row), &after).await?;
     txn.commit().await?;
     state.changes.committed();
     view(state, actor, after).await
+}
+
+/// Writes `update` only if the practice is still at the version `row` was read at (the
+/// first statement of the transaction, so on SQLite it takes the write lock before
+/// anything is read); someone else's change in between is 409 `edit_conflict`, as for
+/// outreach requests. Returns the practice as written.
+async fn claim_version(
+    txn: &impl ConnectionTrait,
+    row: &good_practice::Model,
+    update: good_practice::ActiveModel,
+) -> ApiResult<good_practice::Model> {
+    let changed = good_practice::Entity::update_many()
+        .set(update)
+        .filter(good_practice::Column::Id.eq(row.id))
+        .filter(good_practice::Column::Version.eq(row.version))
+        .filter(good_practice::Column::DeletedAt.is_null())
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Err(ApiError::Conflict {
+            code: "edit_conflict",
+            message: "The practice changed meanwhile: load it again and repeat the edit.".into(),
+        });
+    }
+    good_practice::Entity::find_by_id(row.id)
+        .one(txn)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<()> {
@@ -629,7 +658,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<()> 
     let mut update: good_practice::ActiveModel = row.clone().into();
     update.deleted_at = Set(Some(Utc::now()));
     update.featured_at = Set(None);
-    let after = update.update(&txn).await?;
+    update.version = Set(row.version + 1);
+    let after = claim_version(&txn, &row, update).await?;
     log_change(&txn, Some(&row), &after).await?;
     txn.commit().await?;
     state.changes.committed();
@@ -658,14 +688,25 @@ pub async fn feature(
         });
     }
     let txn = state.db.begin().await?;
-    good_practice::Entity::update_many()
+    // Only as it was checked: an edit in between (unsharing it, say) is 409, and a
+    // practice is never featured while not shared.
+    let changed = good_practice::Entity::update_many()
         .col_expr(
             good_practice::Column::FeaturedAt,
             Expr::value(on.then(Utc::now)),
         )
         .filter(good_practice::Column::Id.eq(id))
+        .filter(good_practice::Column::Version.eq(row.version))
+        .filter(good_practice::Column::DeletedAt.is_null())
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Err(ApiError::Conflict {
+            code: "edit_conflict",
+            message: "The practice changed meanwhile: load it again and repeat.".into(),
+        });
+    }
     let after = good_practice::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -693,27 +734,30 @@ pub async fn adopt(
     }
     let note = text("note", &input.note, MAX_SUMMARY_CHARS, false)?;
     refuse_personal_data([("note", note.as_str())])?;
-    let exists = adoption::Entity::find()
-        .filter(adoption::Column::PracticeId.eq(id))
-        .filter(adoption::Column::PlatformId.eq(platform_id))
-        .one(&state.db)
-        .await?
-        .is_some();
-    if !exists {
-        let txn = state.db.begin().await?;
-        adoption::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            practice_id: Set(id),
-            platform_id: Set(platform_id),
-            user_id: Set(actor.user.id),
-            note: Set(note),
-            at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await?;
+    // Once per platform, in one statement: of simultaneous adoptions one inserts, the
+    // others find it there (the unique key decides), and only the first tells anyone.
+    let txn = state.db.begin().await?;
+    let inserted = adoption::Entity::insert(adoption::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        practice_id: Set(id),
+        platform_id: Set(platform_id),
+        user_id: Set(actor.user.id),
+        note: Set(note),
+        at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([adoption::Column::PracticeId, adoption::Column::PlatformId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted > 0 {
         log_change(&txn, Some(&row), &row).await?;
         txn.commit().await?;
         state.changes.committed();
+    } else {
+        txn.rollback().await?;
     }
     get(state, actor, id).await
 }
@@ -730,13 +774,15 @@ pub async fn versions(
         .order_by_desc(practice_version::Column::Version)
         .all(&state.db)
         .await?;
-    let users: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(versions.iter().map(|v| v.changed_by)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let users: HashMap<Uuid, user::Model> = crate::db::find_in::<user::Entity, _, _>(
+        &state.db,
+        user::Column::Id,
+        versions.iter().map(|v| v.changed_by),
+    )
+    .await?
+    .into_iter()
+    .map(|u| (u.id, u))
+    .collect();
     versions
         .into_iter()
         .map(|v| {
@@ -819,9 +865,21 @@ pub async fn delete_comment(
         return Err(ApiError::Forbidden);
     }
     let txn = state.db.begin().await?;
-    let mut update: practice_comment::ActiveModel = comment.into();
-    update.deleted_at = Set(Some(Utc::now()));
-    update.update(&txn).await?;
+    // Once: of two simultaneous deletes only one changes anything (and tells anyone).
+    let changed = practice_comment::Entity::update_many()
+        .col_expr(
+            practice_comment::Column::DeletedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(practice_comment::Column::Id.eq(comment.id))
+        .filter(practice_comment::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
     log_change(&txn, Some(&row), &row).await?;
     txn.commit().await?;
     state.changes.committed();

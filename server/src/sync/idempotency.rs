@@ -2,6 +2,12 @@
 //! gets the first response (status and body) and has no second effect; the same key with
 //! another request is 422 `idempotency_mismatch`. The key is claimed before the handler
 //! runs, so two copies racing each other cannot both run. Keys are kept for 48 hours.
+//!
+//! A claim is a lease, not a lock for ever: the attempt that holds it renews it every few
+//! seconds while it runs; a claim not renewed for [`LEASE_SECS`] belongs to an attempt
+//! that died (the process was killed mid-write) and the next retry takes it over, in one
+//! conditional UPDATE so that of two retries only one does. Until then a copy answers 409
+//! `idempotency_in_progress`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -9,6 +15,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use tower_sessions::Session;
@@ -22,6 +29,23 @@ use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 pub const KEEP_HOURS: i64 = 48;
+/// How long an in-progress claim lasts without its attempt renewing it.
+pub const LEASE_SECS: i64 = 60;
+/// How often a running attempt renews its claim (well inside the lease).
+const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The fingerprint of a keyed request: method, path, query and body. A repeat must match.
+pub fn request_hash(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(uri.path().as_bytes());
+    hasher.update(b"?");
+    hasher.update(uri.query().unwrap_or_default().as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    hex::encode(hasher.finalize())
+}
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
@@ -78,29 +102,108 @@ async fn keyed(
     )
     .await
     .map_err(|_| ApiError::PayloadTooLarge)?;
-    let mut hasher = Sha256::new();
-    hasher.update(parts.method.as_str().as_bytes());
-    hasher.update(b" ");
-    hasher.update(parts.uri.path().as_bytes());
-    hasher.update(b"?");
-    hasher.update(parts.uri.query().unwrap_or_default().as_bytes());
-    hasher.update(b"\n");
-    hasher.update(&bytes);
-    let request_hash = hex::encode(hasher.finalize());
+    let request_hash = request_hash(&parts.method, &parts.uri, &bytes);
 
     let existing = idempotency_key::Entity::find()
         .filter(idempotency_key::Column::UserId.eq(user_id))
         .filter(idempotency_key::Column::Key.eq(key.as_str()))
         .one(&state.db)
         .await?;
-    if let Some(existing) = existing {
-        return replay(existing, &request_hash);
+    let claim = match existing {
+        Some(existing) => match take_over(state, existing, &request_hash).await? {
+            Ok(claim) => claim,
+            Err(answer) => return answer,
+        },
+        None => match new_claim(state, user_id, &key, &request_hash).await? {
+            Ok(claim) => claim,
+            Err(answer) => return answer,
+        },
+    };
+
+    // Renew the lease while the handler runs; a process that dies stops renewing, and so
+    // does an attempt that ends in any way (the guard's drop, a panic included).
+    let _renewing = {
+        let db = state.db.clone();
+        let id = claim.id;
+        let task = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(RENEW_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let renewed = idempotency_key::Entity::update_many()
+                    .col_expr(idempotency_key::Column::CreatedAt, Expr::value(Utc::now()))
+                    .filter(idempotency_key::Column::Id.eq(id))
+                    .filter(idempotency_key::Column::Status.is_null())
+                    .exec(&db)
+                    .await;
+                if let Err(e) = renewed {
+                    tracing::warn!(error = %e, "could not renew an idempotency claim");
+                }
+            }
+        });
+        AbortOnDrop(task)
+    };
+    run(state, parts, bytes, next, claim).await
+}
+
+/// Stops a background task when the attempt it serves ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
+}
+
+/// A claim another attempt made: the stored answer, 409 while its attempt is alive, or
+/// (its lease run out) ours, taken over atomically.
+async fn take_over(
+    state: &AppState,
+    existing: idempotency_key::Model,
+    request_hash: &str,
+) -> Result<Result<idempotency_key::Model, Result<Response, ApiError>>, ApiError> {
+    let now = Utc::now();
+    let lapsed = now - Duration::seconds(LEASE_SECS);
+    if existing.request_hash != request_hash
+        || existing.status.is_some()
+        || existing.created_at >= lapsed
+    {
+        return Ok(Err(replay(existing, request_hash)));
+    }
+    let taken = idempotency_key::Entity::update_many()
+        .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now))
+        .filter(idempotency_key::Column::Id.eq(existing.id))
+        .filter(idempotency_key::Column::Status.is_null())
+        .filter(idempotency_key::Column::CreatedAt.lt(lapsed))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    if taken == 1 {
+        tracing::info!(key = %existing.key, "took over an idempotency claim whose lease ran out");
+        return Ok(Ok(idempotency_key::Model {
+            created_at: now,
+            ..existing
+        }));
+    }
+    // Another retry took it over first: answer as it will.
+    let current = idempotency_key::Entity::find_by_id(existing.id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::Internal("idempotency key vanished".into()))?;
+    Ok(Err(replay(current, request_hash)))
+}
+
+async fn new_claim(
+    state: &AppState,
+    user_id: Uuid,
+    key: &str,
+    request_hash: &str,
+) -> Result<Result<idempotency_key::Model, Result<Response, ApiError>>, ApiError> {
     let claim = idempotency_key::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user_id),
-        key: Set(key.clone()),
-        request_hash: Set(request_hash.clone()),
+        key: Set(key.to_string()),
+        request_hash: Set(request_hash.to_string()),
         status: Set(None),
         response_body: Set(None),
         content_type: Set(None),
@@ -108,20 +211,29 @@ async fn keyed(
     }
     .insert(&state.db)
     .await;
-    let claim = match claim {
-        Ok(claim) => claim,
+    match claim {
+        Ok(claim) => Ok(Ok(claim)),
         // Someone claimed it between our look and our claim: answer as they will.
         Err(_) => {
             let existing = idempotency_key::Entity::find()
                 .filter(idempotency_key::Column::UserId.eq(user_id))
-                .filter(idempotency_key::Column::Key.eq(key.as_str()))
+                .filter(idempotency_key::Column::Key.eq(key))
                 .one(&state.db)
                 .await?
                 .ok_or_else(|| ApiError::Internal("idempotency key vanished".into()))?;
-            return replay(existing, &request_hash);
+            Ok(Err(replay(existing, request_hash)))
         }
-    };
+    }
+}
 
+/// Runs the handler under our claim and stores its answer (or frees the key on a 5xx).
+async fn run(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    next: Next,
+    claim: idempotency_key::Model,
+) -> Result<Response, ApiError> {
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;

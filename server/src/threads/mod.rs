@@ -11,7 +11,7 @@ pub mod search;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::{Expr, LikeExpr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -25,6 +25,7 @@ use app::domain::{
 
 use crate::accounts::user_summary;
 use crate::audit;
+use crate::db::find_in;
 use crate::entities::{
     attachment, liaison_thread, membership, message, message_mention, organisation, platform,
     read_marker, thread_participant, user, user_role,
@@ -189,13 +190,12 @@ async fn thread_view(
         .order_by_asc(attachment::Column::CreatedAt)
         .all(db)
         .await?;
-    let uploaders: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(files.iter().map(|f| f.uploader_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let uploaders: HashMap<Uuid, user::Model> =
+        find_in::<user::Entity, _, _>(db, user::Column::Id, files.iter().map(|f| f.uploader_id))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
     let attachments = files
         .into_iter()
         .filter_map(|f| {
@@ -244,25 +244,29 @@ async fn message_views(
         .into_iter()
         .map(|m| (m.user_id, m.message_created_at))
         .collect();
-    let authors: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|m| m.author_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let org_names: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(authors.values().map(|u| u.organisation_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    // Lists of ids of any length: each id once, in chunks (see `db::find_in`).
+    let authors: HashMap<Uuid, user::Model> =
+        find_in::<user::Entity, _, _>(db, user::Column::Id, rows.iter().map(|m| m.author_id))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+    let org_names: HashMap<Uuid, String> = find_in::<organisation::Entity, _, _>(
+        db,
+        organisation::Column::Id,
+        authors.values().map(|u| u.organisation_id),
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.id, o.name))
+    .collect();
     let mut mentions: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for m in message_mention::Entity::find()
-        .filter(message_mention::Column::MessageId.is_in(rows.iter().map(|m| m.id)))
-        .all(db)
-        .await?
+    for m in find_in::<message_mention::Entity, _, _>(
+        db,
+        message_mention::Column::MessageId,
+        rows.iter().map(|m| m.id),
+    )
+    .await?
     {
         mentions.entry(m.message_id).or_default().push(m.user_id);
     }
@@ -770,7 +774,24 @@ pub async fn patch(
         }
     }
     update.updated_at = Set(now);
-    update.update(&txn).await?;
+    // The thread row first: its lock serialises simultaneous changes of one thread (and
+    // SQLite's write lock is taken before anything is read). A change of state is made
+    // only from the state it was checked against; otherwise 409 `edit_conflict`.
+    let mut claim = liaison_thread::Entity::update_many()
+        .set(update)
+        .filter(liaison_thread::Column::Id.eq(id));
+    if next_state.is_some() {
+        claim = claim.filter(liaison_thread::Column::State.eq(row.state.as_str()));
+    }
+    if claim.exec(&txn).await?.rows_affected == 0 {
+        return Err(ApiError::Conflict {
+            code: "edit_conflict",
+            message: "The thread changed meanwhile: load it again and repeat the change.".into(),
+        });
+    }
+    // Participants as they are now, under that lock (not as read before it): two
+    // simultaneous additions add each newcomer once.
+    let participants = active_participants(&txn, id).await?;
     let mut removed = Audience::default();
     if let (Some(platforms), Some(organisations)) = (platforms, organisations) {
         for p in &participants {
@@ -857,15 +878,30 @@ pub async fn post_message(
     message_for_feed(state, actor, row.id).await
 }
 
-/// The messages of a thread, oldest first; an audited read.
+/// Messages per page unless asked otherwise, and the most a page holds.
+pub const MESSAGES_PAGE: u64 = 100;
+pub const MAX_MESSAGES_PAGE: u64 = 200;
+
+/// One page of a thread's messages, oldest first: the newest `limit`, or the `limit`
+/// just before the message `before`. `older` is the cursor of the page before this one
+/// (its oldest message), if there is such a page.
+#[derive(Debug, Clone)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    pub older: Option<Uuid>,
+}
+
+/// A page of a thread's messages; an audited read.
 pub async fn list_messages(
     state: &AppState,
     actor: &Actor,
     thread_id: Uuid,
-) -> ApiResult<Vec<Message>> {
+    before: Option<Uuid>,
+    limit: u64,
+) -> ApiResult<MessagePage> {
     actor.scope(&state.db).thread(thread_id).await?;
     audit_read(state, actor, thread_id).await?;
-    list_messages_quietly(state, actor, thread_id).await
+    messages_page(state, actor, thread_id, before, limit).await
 }
 
 /// A person opens the thread: an audited read that moves their read marker to the newest
@@ -886,21 +922,64 @@ pub async fn open_for_reading(state: &AppState, actor: &Actor, thread_id: Uuid) 
         .await
 }
 
-/// The messages without an audit entry: for the page that has just read them once and
-/// shows the read receipts its own reading changed.
-pub async fn list_messages_quietly(
+/// A page of messages without an audit entry: for the page that has just read the thread
+/// once and shows the read receipts its own reading changed. A thread of any length is
+/// read a page at a time: each query binds a page's worth of values at most.
+pub async fn messages_page(
     state: &AppState,
     actor: &Actor,
     thread_id: Uuid,
-) -> ApiResult<Vec<Message>> {
+    before: Option<Uuid>,
+    limit: u64,
+) -> ApiResult<MessagePage> {
     actor.scope(&state.db).thread(thread_id).await?;
-    let rows = message::Entity::find()
-        .filter(message::Column::ThreadId.eq(thread_id))
-        .order_by_asc(message::Column::CreatedAt)
-        .order_by_asc(message::Column::Id)
+    if !(1..=MAX_MESSAGES_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(
+            "invalid_query",
+            format!("`limit`: 1 to {MAX_MESSAGES_PAGE} messages."),
+        ));
+    }
+    let mut query = message::Entity::find().filter(message::Column::ThreadId.eq(thread_id));
+    if let Some(before) = before {
+        let at = message::Entity::find_by_id(before)
+            .filter(message::Column::ThreadId.eq(thread_id))
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "invalid_query",
+                    "`before`: the id of a message of this thread, from an earlier page.",
+                )
+            })?;
+        // Messages are ordered by (created_at, id); strictly before that one.
+        query = query.filter(
+            Condition::any()
+                .add(message::Column::CreatedAt.lt(at.created_at))
+                .add(
+                    Condition::all()
+                        .add(message::Column::CreatedAt.eq(at.created_at))
+                        .add(message::Column::Id.lt(at.id)),
+                ),
+        );
+    }
+    let mut rows = query
+        .order_by_desc(message::Column::CreatedAt)
+        .order_by_desc(message::Column::Id)
+        .limit(limit + 1)
         .all(&state.db)
         .await?;
-    message_views(&state.db, thread_id, rows).await
+    let has_older = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    rows.reverse();
+    let older = if has_older {
+        rows.first().map(|m| m.id)
+    } else {
+        None
+    };
+    Ok(MessagePage {
+        messages: message_views(&state.db, thread_id, rows).await?,
+        older,
+    })
 }
 
 /// A message of a thread the actor takes part in; 404 otherwise.
@@ -945,15 +1024,29 @@ pub async fn edit_message(
     let body = check_body(body)?;
     let thread_id = row.thread_id;
     let txn = state.db.begin().await?;
-    let mut update: message::ActiveModel = row.into();
-    update.search_text = Set(search::fold(&body));
-    update.body = Set(body);
-    update.edited_at = Set(Some(Utc::now()));
-    let updated = update.update(&txn).await?;
-    log_message(&txn, thread_id, updated.id).await?;
+    // Only while it is not deleted: a delete that won the race keeps its tombstone empty.
+    let changed = message::Entity::update_many()
+        .col_expr(
+            message::Column::SearchText,
+            Expr::value(search::fold(&body)),
+        )
+        .col_expr(message::Column::Body, Expr::value(body))
+        .col_expr(message::Column::EditedAt, Expr::value(Some(Utc::now())))
+        .filter(message::Column::Id.eq(row.id))
+        .filter(message::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Err(ApiError::Conflict {
+            code: "message_deleted",
+            message: "This message was deleted and cannot be edited.".into(),
+        });
+    }
+    log_message(&txn, thread_id, row.id).await?;
     txn.commit().await?;
     state.changes.committed();
-    message_for_feed(state, actor, updated.id).await
+    message_for_feed(state, actor, row.id).await
 }
 
 pub async fn delete_message(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<()> {
@@ -966,17 +1059,26 @@ pub async fn delete_message(state: &AppState, actor: &Actor, id: Uuid) -> ApiRes
     }
     let thread_id = row.thread_id;
     let txn = state.db.begin().await?;
-    let mut update: message::ActiveModel = row.into();
-    // A tombstone: the text goes, the place in the conversation stays.
-    update.body = Set(String::new());
-    update.search_text = Set(String::new());
-    update.deleted_at = Set(Some(Utc::now()));
-    let updated = update.update(&txn).await?;
+    // A tombstone: the text goes, the place in the conversation stays. Once: of two
+    // simultaneous deletes only one changes anything (and tells anyone).
+    let changed = message::Entity::update_many()
+        .col_expr(message::Column::Body, Expr::value(String::new()))
+        .col_expr(message::Column::SearchText, Expr::value(String::new()))
+        .col_expr(message::Column::DeletedAt, Expr::value(Some(Utc::now())))
+        .filter(message::Column::Id.eq(row.id))
+        .filter(message::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
     message_mention::Entity::delete_many()
-        .filter(message_mention::Column::MessageId.eq(updated.id))
+        .filter(message_mention::Column::MessageId.eq(row.id))
         .exec(&txn)
         .await?;
-    log_message(&txn, thread_id, updated.id).await?;
+    log_message(&txn, thread_id, row.id).await?;
     log_thread(&txn, thread_id, Audience::default()).await?;
     txn.commit().await?;
     state.changes.committed();
@@ -1002,42 +1104,35 @@ pub async fn mark_read(
         })?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    // Write first (SQLite: take the write lock before reading; see db.rs). Markers only
-    // move forward: reading an old message again changes nothing, and tells nobody
-    // (open pages refetch on every change; no change, no echo).
-    let moved = read_marker::Entity::update_many()
-        .col_expr(read_marker::Column::MessageId, Expr::value(message.id))
-        .col_expr(
-            read_marker::Column::MessageCreatedAt,
-            Expr::value(message.created_at),
-        )
-        .col_expr(read_marker::Column::UpdatedAt, Expr::value(now))
-        .filter(read_marker::Column::ThreadId.eq(thread_id))
-        .filter(read_marker::Column::UserId.eq(actor.user.id))
-        .filter(read_marker::Column::MessageCreatedAt.lt(message.created_at))
-        .exec(&txn)
-        .await?
-        .rows_affected;
+    // One statement (no look first, so nothing to race): the marker is created, or moved
+    // forward; markers only move forward, so reading an old message again changes
+    // nothing and tells nobody (open pages refetch on every change; no change, no echo).
+    let moved = read_marker::Entity::insert(read_marker::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        thread_id: Set(thread_id),
+        user_id: Set(actor.user.id),
+        message_id: Set(message.id),
+        message_created_at: Set(message.created_at),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([read_marker::Column::ThreadId, read_marker::Column::UserId])
+            .update_columns([
+                read_marker::Column::MessageId,
+                read_marker::Column::MessageCreatedAt,
+                read_marker::Column::UpdatedAt,
+            ])
+            .action_and_where(sea_orm::sea_query::ExprTrait::lt(
+                Expr::col((read_marker::Entity, read_marker::Column::MessageCreatedAt)),
+                message.created_at,
+            ))
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
     if moved == 0 {
-        let exists = read_marker::Entity::find()
-            .filter(read_marker::Column::ThreadId.eq(thread_id))
-            .filter(read_marker::Column::UserId.eq(actor.user.id))
-            .one(&txn)
-            .await?
-            .is_some();
-        if exists {
-            return Ok(());
-        }
-        read_marker::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            thread_id: Set(thread_id),
-            user_id: Set(actor.user.id),
-            message_id: Set(message.id),
-            message_created_at: Set(message.created_at),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        txn.rollback().await?;
+        return Ok(());
     }
     // Read counts (既読) change for everyone; the reader's unread count for them.
     log_message(&txn, thread_id, message.id).await?;

@@ -113,14 +113,41 @@ pub async fn patch_thread(
     Ok(Json(super::patch(&state, &actor, id, input).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/threads/{id}/messages", tag = "threads", params(("id" = Uuid, Path)),
-    responses((status = 200, body = [Message]), (status = 404, body = ErrorBody)))]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MessagesQuery {
+    /// The page just before this message (the `before` of the previous answer's
+    /// `Link: rel="next"`); without it, the newest page.
+    before: Option<Uuid>,
+    /// Messages per page, 1 to 200 (default 100).
+    limit: Option<u64>,
+}
+
+/// A page of a thread's messages, oldest first: the newest ones, or those just before
+/// `before`. When there are older ones, the answer's `Link` header names the next page
+/// (`rel="next"`), so a thread of any length is read a page at a time.
+#[utoipa::path(get, path = "/api/v1/threads/{id}/messages", tag = "threads",
+    params(("id" = Uuid, Path), MessagesQuery),
+    responses((status = 200, body = [Message]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_messages(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<Message>>> {
-    Ok(Json(super::list_messages(&state, &actor, id).await?))
+    query: Result<Query<MessagesQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
+    let limit = query.limit.unwrap_or(super::MESSAGES_PAGE);
+    let page = super::list_messages(&state, &actor, id, query.before, limit).await?;
+    let mut response = Json(page.messages).into_response();
+    if let Some(older) = page.older {
+        let link =
+            format!("</api/v1/threads/{id}/messages?before={older}&limit={limit}>; rel=\"next\"");
+        if let Ok(value) = axum::http::HeaderValue::from_str(&link) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 /// Post a message; `@name` mentions a participant (the part of their email before @).

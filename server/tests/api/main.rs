@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod cli;
+mod concurrency;
 mod errors;
 mod input_boundary;
 mod invitations;
