@@ -301,18 +301,13 @@ async fn personal_data_is_refused_in_units_and_sectors() {
         .as_str()
         .expect("an id")
         .to_string();
-    let step = |user: &User, body: Value| {
-        let path = format!("/api/v1/outreach-requests/{id}/transitions");
-        async move { user.post(&path, &body).await }
-    };
-    let r = step(&hirosaki, json!({"action": "submit"})).await;
+    let path = format!("/api/v1/outreach-requests/{id}/transitions");
+    let r = hirosaki.post(&path, &json!({"action": "submit"})).await;
     json_with(r, StatusCode::OK, "submit").await;
     let org = app.organisation_id(KEIEISHA_ORG).await;
-    let r = step(
-        &coordinator,
-        json!({"action": "route", "organisation_ids": [org]}),
-    )
-    .await;
+    let r = coordinator
+        .post(&path, &json!({"action": "route", "organisation_ids": [org]}))
+        .await;
     json_with(r, StatusCode::OK, "route").await;
     let answer = json!({
         "body": "2社で受け入れ可能です。",
