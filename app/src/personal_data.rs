@@ -51,6 +51,71 @@ impl Finding {
     }
 }
 
+/// An input type's free-text fields, named once. The server's one personal-data check
+/// (`http::input::refuse_personal_data_in`) scans exactly these, and a test holds
+/// `FREE_TEXT` and `EXEMPT` together to every string field of the type's API schema, so a
+/// new string field fails that test until it is listed in one or the other.
+///
+/// Paths name fields as the API does, with `[]` for any element of a list:
+/// `title`, `tags[]`, `companies[].sector`, `profile.age_band`.
+pub trait FreeText: Serialize {
+    /// The fields people write in (sentences, names, places, units): checked.
+    const FREE_TEXT: &'static [&'static str];
+    /// String fields that are not free text and so not checked: account e-mails,
+    /// passwords, URLs and the like. Ids, enumerations and dates need no entry (their
+    /// schema says what they are, and they are parsed, not stored as written).
+    const EXEMPT: &'static [&'static str] = &[];
+
+    /// Each free-text value with its path, indices filled in (`companies[2].sector`).
+    fn free_text(&self) -> Vec<(String, String)> {
+        // Plain data types with string keys: serialising them cannot fail.
+        let value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let mut out = Vec::new();
+        strings(&value, "", "", &mut |pattern, path, text| {
+            if Self::FREE_TEXT.contains(&pattern) {
+                out.push((path.to_string(), text.to_string()));
+            }
+        });
+        out
+    }
+}
+
+/// Calls `found(pattern, path, text)` for every string in a JSON value.
+fn strings(
+    value: &serde_json::Value,
+    pattern: &str,
+    path: &str,
+    found: &mut dyn FnMut(&str, &str, &str),
+) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => found(pattern, path, text),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings(
+                    item,
+                    &format!("{pattern}[]"),
+                    &format!("{path}[{i}]"),
+                    found,
+                );
+            }
+        }
+        Value::Object(fields) => {
+            for (name, item) in fields {
+                let join = |base: &str| {
+                    if base.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{base}.{name}")
+                    }
+                };
+                strings(item, &join(pattern), &join(path), found);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 /// Checks every (field, text) pair; the findings in field order.
 pub fn scan<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Finding> {
     fields

@@ -608,3 +608,29 @@ impl NewGoodPractice {
         }
     }
 }
+
+impl crate::personal_data::FreeText for NewGoodPractice {
+    const FREE_TEXT: &'static [&'static str] = &[
+        "title",
+        "summary",
+        "body",
+        "tags[]",
+        "area",
+        "period",
+        "results[].label",
+        "results[].unit",
+    ];
+}
+
+impl crate::personal_data::FreeText for GoodPracticePatch {
+    const FREE_TEXT: &'static [&'static str] =
+        <NewGoodPractice as crate::personal_data::FreeText>::FREE_TEXT;
+}
+
+impl crate::personal_data::FreeText for NewAdoption {
+    const FREE_TEXT: &'static [&'static str] = &["note"];
+}
+
+impl crate::personal_data::FreeText for NewPracticeComment {
+    const FREE_TEXT: &'static [&'static str] = &["body"];
+}

@@ -112,6 +112,20 @@ impl Actor {
                 || (practice_shared(row) && self.network_roots.contains(&row.network_id)))
     }
 
+    /// Whether the actor may read one version of a practice they may read: a version is
+    /// read under the status and visibility it had then, so a reader of the published
+    /// practice never sees the text it had as a draft or while kept to its platform.
+    pub fn may_read_practice_version(
+        &self,
+        row: &crate::entities::good_practice::Model,
+        then: &app::practices::PracticeContent,
+    ) -> bool {
+        let mut as_then = row.clone();
+        as_then.status = then.status.as_str().into();
+        as_then.visibility = then.visibility.as_str().into();
+        self.may_read_practice(row) && self.may_read_practice(&as_then)
+    }
+
     /// The keys this actor reads good practices under in the search index: the same rule
     /// as `Scope::practice_visible`, in the form of `practice_reader_keys`.
     pub fn practice_keys(&self) -> Vec<String> {
@@ -404,11 +418,15 @@ impl Scope<'_> {
 
 /// The keys a good practice is readable under in the search index: its author platform
 /// always (drafts too), and its prefectural network once it is published to the network
-/// or the public. `Scope::practice_visible` is the same rule for the database; the
-/// isolation tests hold the two together.
+/// or the public; none once deleted. `Scope::practice_visible` is the same rule for the
+/// database and `Actor::may_read_practice` for a row in hand; the tests below and the
+/// index agreement test hold the three together.
 pub fn practice_reader_keys(row: &crate::entities::good_practice::Model) -> Vec<String> {
+    if row.deleted_at.is_some() {
+        return Vec::new();
+    }
     let mut keys = vec![format!("platform:{}", row.platform_id)];
-    if row.deleted_at.is_none() && practice_shared(row) {
+    if practice_shared(row) {
         keys.push(format!("network:{}", row.network_id));
     }
     keys
@@ -420,4 +438,233 @@ pub fn practice_shared(row: &crate::entities::good_practice::Model) -> bool {
     PracticeStatus::parse(&row.status)
         .zip(PracticeVisibility::parse(&row.visibility))
         .is_some_and(|(status, visibility)| shared_beyond_platform(status, visibility))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! `Actor::may_read_practice` (a row in hand), `practice_reader_keys` ∩
+    //! `Actor::practice_keys` (the search index) and `Scope::practice_visible` (the
+    //! database, held to the others by `practices::index` agreement test) are one rule.
+
+    use super::*;
+    use crate::entities::good_practice;
+    use app::practices::{PracticeStatus, PracticeVisibility};
+    use chrono::Utc;
+
+    /// An actor built in memory: `roles` on platforms of the networks `roots` (the
+    /// network sets are derived as `network_of` would from `parents`).
+    pub(crate) fn actor(roles: &[(Uuid, Role)], parents: &[(Uuid, Option<Uuid>)]) -> Actor {
+        let organisation = organisation::Model {
+            id: Uuid::new_v4(),
+            name: "テスト団体".into(),
+            category: "municipal".into(),
+            parent_id: None,
+            created_at: Utc::now(),
+        };
+        let user = user::Model {
+            id: Uuid::new_v4(),
+            organisation_id: organisation.id,
+            email: format!("{}@example.jp", Uuid::new_v4()),
+            display_name: "テスト".into(),
+            password_hash: String::new(),
+            pledge_accepted_at: Some(Utc::now()),
+            disabled_at: None,
+            created_at: Utc::now(),
+        };
+        let root_of = |p: Uuid| {
+            parents
+                .iter()
+                .find(|(id, _)| *id == p)
+                .and_then(|(_, parent)| *parent)
+                .unwrap_or(p)
+        };
+        let network_roots: BTreeSet<Uuid> = roles.iter().map(|(p, _)| root_of(*p)).collect();
+        let network: BTreeSet<Uuid> = parents
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| network_roots.contains(&root_of(*id)))
+            .collect();
+        Actor {
+            user,
+            organisation,
+            roles: roles.to_vec(),
+            network,
+            network_roots,
+            csrf_token: String::new(),
+        }
+    }
+
+    /// A practice row with the given author platform, network, status and visibility.
+    pub(crate) fn practice(
+        platform_id: Uuid,
+        network_id: Uuid,
+        status: PracticeStatus,
+        visibility: PracticeVisibility,
+        deleted: bool,
+    ) -> good_practice::Model {
+        let now = Utc::now();
+        good_practice::Model {
+            id: Uuid::new_v4(),
+            platform_id,
+            network_id,
+            created_by: Uuid::new_v4(),
+            title: "就労体験".into(),
+            summary: String::new(),
+            body: String::new(),
+            target_groups: "[]".into(),
+            tags: "[]".into(),
+            area: String::new(),
+            period: String::new(),
+            results: "[]".into(),
+            contact_organisation_id: None,
+            visibility: visibility.as_str().into(),
+            status: status.as_str().into(),
+            featured_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            deleted_at: deleted.then_some(now),
+        }
+    }
+
+    #[test]
+    fn may_read_practice_agrees_with_the_index_keys() {
+        let (root_a, muni_a1, muni_a2) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (root_b, muni_b1) = (Uuid::new_v4(), Uuid::new_v4());
+        let parents = [
+            (root_a, None),
+            (muni_a1, Some(root_a)),
+            (muni_a2, Some(root_a)),
+            (root_b, None),
+            (muni_b1, Some(root_b)),
+        ];
+        let actors = [
+            ("own platform", actor(&[(muni_a1, Role::Staff)], &parents)),
+            (
+                "own coordinator",
+                actor(&[(muni_a1, Role::Coordinator)], &parents),
+            ),
+            (
+                "another municipality",
+                actor(&[(muni_a2, Role::Staff)], &parents),
+            ),
+            (
+                "secretariat",
+                actor(&[(root_a, Role::Coordinator)], &parents),
+            ),
+            (
+                "economic organisation",
+                actor(&[(root_a, Role::Responder)], &parents),
+            ),
+            ("observer", actor(&[(muni_a1, Role::Observer)], &parents)),
+            (
+                "another network",
+                actor(&[(muni_b1, Role::Staff)], &parents),
+            ),
+            ("no role", actor(&[], &parents)),
+        ];
+        let mut cases = 0;
+        for (platform, network) in [(muni_a1, root_a), (root_a, root_a), (muni_b1, root_b)] {
+            for status in [PracticeStatus::Draft, PracticeStatus::Published] {
+                for visibility in [
+                    PracticeVisibility::Platform,
+                    PracticeVisibility::Network,
+                    PracticeVisibility::Public,
+                ] {
+                    for deleted in [false, true] {
+                        let row = practice(platform, network, status, visibility, deleted);
+                        let readers = practice_reader_keys(&row);
+                        for (who, actor) in &actors {
+                            let by_keys = actor.practice_keys().iter().any(|k| readers.contains(k));
+                            assert_eq!(
+                                actor.may_read_practice(&row),
+                                by_keys,
+                                "{who} on a {status:?} {visibility:?} practice \
+                                 (deleted: {deleted}) of {platform}"
+                            );
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 3 * 2 * 3 * 2 * actors.len());
+        // The rule itself, for the founding cases.
+        let own = &actors[0].1;
+        let other = &actors[2].1;
+        let draft = practice(
+            muni_a1,
+            root_a,
+            PracticeStatus::Draft,
+            PracticeVisibility::Network,
+            false,
+        );
+        assert!(own.may_read_practice(&draft) && !other.may_read_practice(&draft));
+        let shared = practice(
+            muni_a1,
+            root_a,
+            PracticeStatus::Published,
+            PracticeVisibility::Network,
+            false,
+        );
+        assert!(other.may_read_practice(&shared));
+        assert!(!actors[6].1.may_read_practice(&shared));
+    }
+
+    #[test]
+    fn a_version_is_read_as_it_was_shared_then() {
+        use app::practices::PracticeContent;
+        let (root, own, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let parents = [(root, None), (own, Some(root)), (other, Some(root))];
+        let author = actor(&[(own, Role::Staff)], &parents);
+        let reader = actor(&[(other, Role::Staff)], &parents);
+        let row = practice(
+            own,
+            root,
+            PracticeStatus::Published,
+            PracticeVisibility::Network,
+            false,
+        );
+        let then = |status, visibility| PracticeContent {
+            title: "t".into(),
+            summary: String::new(),
+            body: String::new(),
+            target_groups: Vec::new(),
+            tags: Vec::new(),
+            area: String::new(),
+            period: String::new(),
+            results: Vec::new(),
+            contact_organisation_id: None,
+            visibility,
+            status,
+        };
+        for (status, visibility, shared) in [
+            (PracticeStatus::Draft, PracticeVisibility::Network, false),
+            (
+                PracticeStatus::Published,
+                PracticeVisibility::Platform,
+                false,
+            ),
+            (PracticeStatus::Published, PracticeVisibility::Network, true),
+            (PracticeStatus::Published, PracticeVisibility::Public, true),
+        ] {
+            let version = then(status, visibility);
+            assert!(author.may_read_practice_version(&row, &version));
+            assert_eq!(
+                reader.may_read_practice_version(&row, &version),
+                shared,
+                "{status:?} {visibility:?}"
+            );
+        }
+        // Nothing of a practice the reader may not read now, whatever it was then.
+        let narrowed = practice(
+            own,
+            root,
+            PracticeStatus::Published,
+            PracticeVisibility::Platform,
+            false,
+        );
+        let version = then(PracticeStatus::Published, PracticeVisibility::Network);
+        assert!(!reader.may_read_practice_version(&narrowed, &version));
+    }
 }

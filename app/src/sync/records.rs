@@ -381,6 +381,8 @@ impl Outcome {
     pub fn of(status: u16, code: Option<&str>) -> Outcome {
         match (status, code) {
             (200..=299, _) => Outcome::Sent,
+            // Done the first time; only its answer (which held a secret) is not sent again.
+            (409, Some("idempotency_answer_withheld")) => Outcome::Sent,
             (401, _) => Outcome::SignIn,
             // An earlier copy of this very write is still being handled: ask again.
             (409, Some("idempotency_in_progress")) => Outcome::Retry,
@@ -788,6 +790,10 @@ mod tests {
     #[test]
     fn outcomes_by_status() {
         assert_eq!(Outcome::of(201, None), Outcome::Sent);
+        assert_eq!(
+            Outcome::of(409, Some("idempotency_answer_withheld")),
+            Outcome::Sent
+        );
         assert_eq!(Outcome::of(401, Some("unauthenticated")), Outcome::SignIn);
         assert_eq!(Outcome::of(429, None), Outcome::Retry);
         assert_eq!(Outcome::of(503, None), Outcome::Retry);

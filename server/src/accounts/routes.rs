@@ -16,6 +16,7 @@ use app::domain::{
 use super::{invitations, Authorized, SignedIn};
 use crate::http::{ApiJson, ApiPath, ApiResult, ClientAddr};
 use crate::state::AppState;
+use crate::sync::idempotency::SecretJson;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,8 +41,9 @@ pub async fn create_session(
     session: Session,
     addr: ClientAddr,
     ApiJson(input): ApiJson<SignIn>,
-) -> ApiResult<Json<SessionCreated>> {
-    Ok(Json(
+) -> ApiResult<SecretJson<SessionCreated>> {
+    // The CSRF token is a secret: never stored with an `Idempotency-Key`.
+    Ok(SecretJson(
         super::sign_in(&state, &session, addr, &input.email, &input.password).await?,
     ))
 }
@@ -103,7 +105,8 @@ pub async fn create_invitation(
     ApiJson(input): ApiJson<NewInvitation>,
 ) -> ApiResult<impl IntoResponse> {
     let created = invitations::create(&state, &actor, id, input).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    // The link holds the invitation's token: never stored with an `Idempotency-Key`.
+    Ok((StatusCode::CREATED, SecretJson(created)))
 }
 
 /// What an invitation link offers, for the invitee (no sign-in).

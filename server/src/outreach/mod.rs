@@ -32,7 +32,7 @@ use crate::entities::{
     membership, organisation, outreach_event, outreach_recipient, outreach_request,
     outreach_response, platform, user, user_role,
 };
-use crate::http::input::{json, parse_json, refuse_personal_data, text};
+use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
 use crate::notifications::{self, About};
 use crate::policy::Actor;
@@ -56,19 +56,6 @@ pub use app::outreach::OutreachFilter as ListFilter;
 // ---------------------------------------------------------------------------------------
 // Checks
 // ---------------------------------------------------------------------------------------
-
-fn profile_fields(profile: &Profile) -> [(&'static str, &str); 5] {
-    [
-        ("profile.age_band", profile.age_band.as_str()),
-        ("profile.desired_work", profile.desired_work.as_str()),
-        ("profile.hours", profile.hours.as_str()),
-        (
-            "profile.accommodations_note",
-            profile.accommodations_note.as_str(),
-        ),
-        ("profile.start", profile.start.as_str()),
-    ]
-}
 
 fn check_profile(profile: Profile) -> ApiResult<Profile> {
     let mut accommodations = profile.accommodations;
@@ -686,16 +673,8 @@ pub async fn create(
     let title = crate::http::boundary::name("title", &input.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &input.description, MAX_TEXT_CHARS, false)?;
     let area = text("area", &input.area, MAX_SHORT_CHARS, false)?;
+    refuse_personal_data_in(&input)?;
     let profile = check_profile(input.profile)?;
-    refuse_personal_data(
-        [
-            ("title", title.as_str()),
-            ("description", description.as_str()),
-            ("area", area.as_str()),
-        ]
-        .into_iter()
-        .chain(profile_fields(&profile)),
-    )?;
     let suggested = check_organisations(state, actor, &input.organisation_ids).await?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
@@ -762,21 +741,8 @@ pub async fn patch(
         .as_deref()
         .map(|t| text("area", t, MAX_SHORT_CHARS, false))
         .transpose()?;
+    refuse_personal_data_in(&input)?;
     let profile = input.profile.map(check_profile).transpose()?;
-    let mut fields: Vec<(&str, &str)> = Vec::new();
-    if let Some(t) = &title {
-        fields.push(("title", t));
-    }
-    if let Some(t) = &description {
-        fields.push(("description", t));
-    }
-    if let Some(t) = &area {
-        fields.push(("area", t));
-    }
-    if let Some(p) = &profile {
-        fields.extend(profile_fields(p));
-    }
-    refuse_personal_data(fields)?;
     let suggested = match &input.organisation_ids {
         Some(ids) => Some(check_organisations(state, actor, ids).await?),
         None => None,
@@ -898,14 +864,7 @@ pub async fn transition(
         }
         _ => None,
     };
-    let mut checked: Vec<(&str, &str)> = Vec::new();
-    if let Some(c) = &comment {
-        checked.push(("comment", c));
-    }
-    if let Some(o) = &outcome {
-        checked.push(("outcome.note", &o.note));
-    }
-    refuse_personal_data(checked)?;
+    refuse_personal_data_in(&input)?;
     let routed_to = match action {
         OutreachAction::Route => {
             let ids = input.organisation_ids.clone().unwrap_or_default();
@@ -1176,22 +1135,7 @@ pub async fn respond(
             )?,
         });
     }
-    let mut fields: Vec<(String, String)> = vec![("body".into(), body.clone())];
-    fields.extend(
-        conditions
-            .iter()
-            .map(|c| ("conditions".to_string(), c.clone())),
-    );
-    fields.extend(
-        next_steps
-            .iter()
-            .map(|c| ("next_steps".to_string(), c.clone())),
-    );
-    for (i, c) in companies.iter().enumerate() {
-        fields.push((format!("companies[{i}].name"), c.name.clone()));
-        fields.push((format!("companies[{i}].area"), c.area.clone()));
-    }
-    refuse_personal_data(fields.iter().map(|(f, t)| (f.as_str(), t.as_str())))?;
+    refuse_personal_data_in(&input)?;
 
     let now = Utc::now();
     let txn = state.db.begin().await?;

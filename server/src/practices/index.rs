@@ -16,6 +16,7 @@
 //! (`policy::practice_reader_keys`); a search is restricted to the caller's keys, so
 //! results, totals and facet counts hold only what the caller may read.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -183,6 +184,11 @@ pub struct PracticeIndex {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
     fields: Fields,
+    /// Changes read from the log per round while catching up (`LOG_BATCH`; smaller in
+    /// tests, so a catch-up spans several rounds).
+    log_batch: u64,
+    /// Practices read per round while building (`BUILD_BATCH`).
+    build_batch: u64,
     /// The change-log cursor indexed up to; `None` until the first full build. Held while
     /// catching up, so one task indexes and the others wait for it.
     cursor: tokio::sync::Mutex<Option<i64>>,
@@ -190,6 +196,13 @@ pub struct PracticeIndex {
 
 impl PracticeIndex {
     pub fn new() -> Result<Self, IndexError> {
+        Self::with_batches(LOG_BATCH, BUILD_BATCH)
+    }
+
+    /// An index that reads `log_batch` changes and `build_batch` practices per round
+    /// (both at least 1): `new` with the production sizes; tests use small ones so a
+    /// catch-up spans several rounds.
+    pub fn with_batches(log_batch: u64, build_batch: u64) -> Result<Self, IndexError> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -219,24 +232,32 @@ impl PracticeIndex {
             reader,
             writer: Arc::new(Mutex::new(writer)),
             fields,
+            log_batch: log_batch.max(1),
+            build_batch: build_batch.max(1),
             cursor: tokio::sync::Mutex::new(None),
         })
     }
 
     /// Indexes what changed since the last call: everything on the first.
+    ///
+    /// A catch-up may read the log in several rounds, and one practice may appear in
+    /// several of them (changed twice, or narrowed: a tombstone and an upsert). Only the
+    /// latest state of each practice is kept, the one read last, and it replaces whatever
+    /// the index held under that id (every copy is deleted by its id term first), so the
+    /// index never holds two copies of a practice, nor a copy a later change withdrew.
     pub async fn catch_up(&self, db: &DatabaseConnection) -> Result<(), IndexError> {
         let mut cursor = self.cursor.lock().await;
         let Some(mut reached) = *cursor else {
             *cursor = Some(self.build(db).await?);
             return Ok(());
         };
-        let mut changed: Vec<good_practice::Model> = Vec::new();
-        let mut gone: Vec<Uuid> = Vec::new();
+        // Per practice changed, its latest row; `None` when deleted (or gone).
+        let mut latest: HashMap<Uuid, Option<good_practice::Model>> = HashMap::new();
         loop {
             let batch = change_log::Entity::find()
                 .filter(change_log::Column::Cursor.gt(reached))
                 .order_by_asc(change_log::Column::Cursor)
-                .limit(LOG_BATCH)
+                .limit(self.log_batch)
                 .all(db)
                 .await?;
             let Some(last) = batch.last() else { break };
@@ -249,20 +270,30 @@ impl PracticeIndex {
             ids.sort();
             ids.dedup();
             if !ids.is_empty() {
-                let rows = good_practice::Entity::find()
+                let mut rows: HashMap<Uuid, good_practice::Model> = good_practice::Entity::find()
                     .filter(good_practice::Column::Id.is_in(ids.clone()))
                     .all(db)
-                    .await?;
-                gone.extend(ids);
-                changed.extend(rows.into_iter().filter(|r| r.deleted_at.is_none()));
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.id, r))
+                    .collect();
+                // A later round read the row later: it replaces an earlier round's copy.
+                for id in ids {
+                    let row = rows.remove(&id).filter(|r| r.deleted_at.is_none());
+                    latest.insert(id, row);
+                }
             }
-            if (batch.len() as u64) < LOG_BATCH {
+            if (batch.len() as u64) < self.log_batch {
                 break;
             }
         }
-        if !gone.is_empty() {
-            let docs = changed.iter().map(|r| self.document(r)).collect();
-            self.write(gone, docs, true).await?;
+        if !latest.is_empty() {
+            let docs = latest
+                .values()
+                .flatten()
+                .map(|r| self.document(r))
+                .collect();
+            self.write(latest.into_keys().collect(), docs, true).await?;
         }
         *cursor = Some(reached);
         Ok(())
@@ -283,7 +314,7 @@ impl PracticeIndex {
             let mut query = good_practice::Entity::find()
                 .filter(good_practice::Column::DeletedAt.is_null())
                 .order_by_asc(good_practice::Column::Id)
-                .limit(BUILD_BATCH);
+                .limit(self.build_batch);
             if let Some(after) = after {
                 query = query.filter(good_practice::Column::Id.gt(after));
             }
@@ -292,7 +323,7 @@ impl PracticeIndex {
             after = Some(last.id);
             let docs = rows.iter().map(|r| self.document(r)).collect();
             self.write(Vec::new(), docs, false).await?;
-            if (rows.len() as u64) < BUILD_BATCH {
+            if (rows.len() as u64) < self.build_batch {
                 break;
             }
         }

@@ -8,6 +8,8 @@
 pub mod attachments;
 pub mod forms;
 pub mod index;
+#[cfg(test)]
+mod index_agreement;
 pub mod markdown;
 pub mod routes;
 pub mod search;
@@ -34,7 +36,7 @@ use crate::entities::{
     adoption, good_practice, organisation, platform, practice_attachment, practice_comment,
     practice_version, user,
 };
-use crate::http::input::{json, parse_json, refuse_personal_data, text};
+use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
 use crate::policy::{practice_shared, Actor};
 use crate::state::AppState;
@@ -406,7 +408,8 @@ fn author_platform(actor: &Actor, asked: Option<Uuid>) -> ApiResult<Uuid> {
     }
 }
 
-/// The content checked: lengths, tags, results, and no personal data anywhere in it.
+/// The content checked: lengths, tags and results. (Personal data is refused in the input
+/// itself, `refuse_personal_data_in`, before this.)
 fn checked(content: PracticeContent) -> ApiResult<PracticeContent> {
     let title = crate::http::boundary::name("title", &content.title, MAX_TITLE_CHARS, true)?;
     let summary = text("summary", &content.summary, MAX_SUMMARY_CHARS, false)?;
@@ -415,21 +418,6 @@ fn checked(content: PracticeContent) -> ApiResult<PracticeContent> {
     let period = text("period", &content.period, MAX_SHORT_CHARS, false)?;
     let tags = check_tags(content.tags)?;
     let results = check_results(content.results)?;
-    let tag_text = tags.join(" ");
-    let labels: String = results
-        .iter()
-        .map(|r| r.label.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    refuse_personal_data([
-        ("title", title.as_str()),
-        ("summary", summary.as_str()),
-        ("body", body.as_str()),
-        ("area", area.as_str()),
-        ("period", period.as_str()),
-        ("tags", tag_text.as_str()),
-        ("results", labels.as_str()),
-    ])?;
     let mut target_groups = content.target_groups;
     target_groups.sort();
     target_groups.dedup();
@@ -507,6 +495,7 @@ pub async fn create(
 ) -> ApiResult<GoodPractice> {
     let platform_id = author_platform(actor, input.platform_id)?;
     let platform = actor.scope(&state.db).platform(platform_id).await?;
+    refuse_personal_data_in(&input)?;
     let content = checked(PracticeContent {
         title: input.title,
         summary: input.summary,
@@ -565,6 +554,7 @@ pub async fn patch(
     input: GoodPracticePatch,
 ) -> ApiResult<GoodPractice> {
     let row = writable(state, actor, id).await?;
+    refuse_personal_data_in(&input)?;
     let before = content_of(&row);
     let mut asked = before.clone();
     if let Some(v) = input.title {
@@ -733,7 +723,7 @@ pub async fn adopt(
         });
     }
     let note = text("note", &input.note, MAX_SUMMARY_CHARS, false)?;
-    refuse_personal_data([("note", note.as_str())])?;
+    refuse_personal_data_in(&input)?;
     // Once per platform, in one statement: of simultaneous adoptions one inserts, the
     // others find it there (the unique key decides), and only the first tells anyone.
     let txn = state.db.begin().await?;
@@ -762,7 +752,9 @@ pub async fn adopt(
     get(state, actor, id).await
 }
 
-/// Who changed what, newest first (anyone who may read the practice may read its history).
+/// Who changed what, newest first: anyone who may read the practice reads the versions
+/// they could read when each was recorded (`Actor::may_read_practice_version`); a draft's
+/// text, or a text kept to the author platform, stays the author platform's.
 pub async fn versions(
     state: &AppState,
     actor: &Actor,
@@ -783,24 +775,25 @@ pub async fn versions(
     .into_iter()
     .map(|u| (u.id, u))
     .collect();
-    versions
-        .into_iter()
-        .map(|v| {
-            let by = users
-                .get(&v.changed_by)
-                .ok_or_else(|| ApiError::Internal(format!("user {} missing", v.changed_by)))?;
-            let content: Option<PracticeContent> = serde_json::from_str(&v.snapshot).ok();
-            Ok(PracticeVersion {
-                version: v.version.max(0) as u32,
-                changed_by: user_summary(by),
-                changed_at: v.changed_at,
-                fields: parse_json(&v.fields),
-                content: content.ok_or_else(|| {
-                    ApiError::Internal(format!("version {} of {id} unreadable", v.version))
-                })?,
-            })
-        })
-        .collect()
+    let mut shown = Vec::with_capacity(versions.len());
+    for v in versions {
+        let by = users
+            .get(&v.changed_by)
+            .ok_or_else(|| ApiError::Internal(format!("user {} missing", v.changed_by)))?;
+        let content: PracticeContent = serde_json::from_str(&v.snapshot)
+            .map_err(|_| ApiError::Internal(format!("version {} of {id} unreadable", v.version)))?;
+        if !actor.may_read_practice_version(&row, &content) {
+            continue;
+        }
+        shown.push(PracticeVersion {
+            version: v.version.max(0) as u32,
+            changed_by: user_summary(by),
+            changed_at: v.changed_at,
+            fields: parse_json(&v.fields),
+            content,
+        });
+    }
+    Ok(shown)
 }
 
 pub const MAX_COMMENT_CHARS: usize = 2_000;
@@ -814,7 +807,7 @@ pub async fn comment(
 ) -> ApiResult<PracticeComment> {
     let row = actor.scope(&state.db).practice(id).await?;
     let body = text("body", &input.body, MAX_COMMENT_CHARS, true)?;
-    refuse_personal_data([("body", body.as_str())])?;
+    refuse_personal_data_in(&input)?;
     let txn = state.db.begin().await?;
     let saved = practice_comment::ActiveModel {
         id: Set(Uuid::new_v4()),

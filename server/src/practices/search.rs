@@ -16,7 +16,7 @@ use crate::entities::{good_practice, platform};
 use crate::http::{ApiError, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
-use crate::threads::search::fold;
+use crate::threads::search::{fold, fold_with_origin, Folded};
 
 use super::index::{runs, IndexError};
 use super::{markdown, views};
@@ -191,21 +191,18 @@ pub fn snippet(text: &str, words: &[Vec<char>], width: usize) -> Option<Vec<Snip
         return None;
     }
     let original: Vec<char> = text.chars().collect();
-    // Folded characters, each with the index of the original character it came from.
-    let mut folded: Vec<char> = Vec::with_capacity(original.len());
-    let mut origin: Vec<usize> = Vec::with_capacity(original.len());
-    for (i, c) in original.iter().enumerate() {
-        for f in fold(&c.to_string()).chars() {
-            folded.push(f);
-            origin.push(i);
-        }
-    }
+    // Folded as the index folds (the whole text at once), each folded character with the
+    // original characters it came from.
+    let Folded {
+        chars: folded,
+        origin,
+    } = fold_with_origin(text);
     let mut hits: Vec<(usize, usize)> = Vec::new();
     for word in words.iter().filter(|w| !w.is_empty()) {
         let mut at = 0;
         while at + word.len() <= folded.len() {
             if folded[at..at + word.len()] == word[..] {
-                hits.push((origin[at], origin[at + word.len() - 1] + 1));
+                hits.push((origin[at].0, origin[at + word.len() - 1].1));
                 at += word.len();
             } else {
                 at += 1;
@@ -304,6 +301,23 @@ mod tests {
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert!(shown.contains("[就労]"));
         assert!(shown.chars().count() <= SNIPPET_CHARS + 4);
+    }
+
+    #[test]
+    fn voiced_half_width_kana_is_marked_whole() {
+        let parts = snippet("就労ｶﾞｲﾄﾞ", &words("ガイド"), 40).unwrap();
+        assert_eq!(marked(&parts), "就労[ｶﾞｲﾄﾞ]");
+        let parts = snippet("ﾊﾟﾝ屋のﾊﾞｲﾄ体験", &words("パン バイト"), 40).unwrap();
+        assert_eq!(marked(&parts), "[ﾊﾟﾝ]屋の[ﾊﾞｲﾄ]体験");
+        // A query in half-width finds the full-width text too.
+        let parts = snippet("就労ガイドの配布", &words("ｶﾞｲﾄﾞ"), 40).unwrap();
+        assert_eq!(marked(&parts), "就労[ガイド]の配布");
+    }
+
+    #[test]
+    fn full_width_latin_is_marked_as_written() {
+        let parts = snippet("ＫＰＩとＡＢＣ分析", &words("abc"), 40).unwrap();
+        assert_eq!(marked(&parts), "ＫＰＩと[ＡＢＣ]分析");
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! that died (the process was killed mid-write) and the next retry takes it over, in one
 //! conditional UPDATE so that of two retries only one does. Until then a copy answers 409
 //! `idempotency_in_progress`.
+//!
+//! No secret is kept at rest in clear: an answer that carries one (an invitation link, a
+//! CSRF token) is marked [`CarriesSecret`] by its handler (through [`SecretJson`]), and
+//! only its status is stored, never its body. A repeat of such a call has still had its
+//! effect once; it answers 409 `idempotency_answer_withheld`, since the secret cannot be
+//! sent again (the invitation list shows what was made; a new link needs a new call).
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -45,6 +51,23 @@ pub fn request_hash(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> Stri
     hasher.update(b"\n");
     hasher.update(body);
     hex::encode(hasher.finalize())
+}
+
+/// A response extension: the body carries a secret, so the idempotency layer stores the
+/// status only (see the module's documentation).
+#[derive(Debug, Clone, Copy)]
+pub struct CarriesSecret;
+
+/// A JSON answer that carries a secret (an invitation token, a CSRF token): sent to the
+/// caller once and never stored by the idempotency layer.
+pub struct SecretJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for SecretJson<T> {
+    fn into_response(self) -> Response {
+        let mut response = axum::Json(self.0).into_response();
+        response.extensions_mut().insert(CarriesSecret);
+        response
+    }
 }
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -252,10 +275,12 @@ async fn run(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        // A secret is not kept: the status only, and no body to replay.
+        let withheld = head.extensions.get::<CarriesSecret>().is_some();
         let mut done: idempotency_key::ActiveModel = claim.into();
         done.status = Set(Some(head.status.as_u16() as i32));
-        done.response_body = Set(Some(String::from_utf8_lossy(&body).into_owned()));
-        done.content_type = Set(content_type);
+        done.response_body = Set((!withheld).then(|| String::from_utf8_lossy(&body).into_owned()));
+        done.content_type = Set(content_type.filter(|_| !withheld));
         done.update(&state.db).await?;
     }
     head.headers.remove(header::CONTENT_LENGTH);
@@ -278,7 +303,19 @@ fn replay(existing: idempotency_key::Model, request_hash: &str) -> Result<Respon
     };
     let status = StatusCode::from_u16(status as u16)
         .map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
-    let mut response = (status, existing.response_body.unwrap_or_default()).into_response();
+    // A finished call without a stored body answered with a secret (`CarriesSecret`).
+    let Some(body) = existing.response_body else {
+        return Err(ApiError::Conflict {
+            code: "idempotency_answer_withheld",
+            message: format!(
+                "The first request with this Idempotency-Key was done (status {}); its answer \
+                 carried a secret that is not kept, so it is not sent again. Look up the \
+                 outcome, or make a new request with a new key.",
+                status.as_u16()
+            ),
+        });
+    };
+    let mut response = (status, body).into_response();
     if let Some(ct) = existing
         .content_type
         .and_then(|ct| HeaderValue::from_str(&ct).ok())

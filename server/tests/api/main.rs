@@ -18,3 +18,4 @@ mod practices;
 mod sync;
 mod thread_pages;
 mod threads;
+mod visibility;
