@@ -47,10 +47,12 @@ pub struct ListQuery {
     organisation: Option<Uuid>,
     /// Only open requests past their deadline (Japan time).
     overdue: Option<bool>,
-    /// From 0.
-    page: Option<u64>,
+    /// From 0 to 100,000.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 100000)]
+    page: Option<app::bounded::Page>,
     /// 1 to 200 (default 50).
-    per_page: Option<u64>,
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 200)]
+    per_page: Option<app::bounded::PerPage>,
 }
 
 impl ListQuery {
@@ -73,8 +75,8 @@ impl ListQuery {
             platform: self.platform,
             organisation: self.organisation,
             overdue: self.overdue.unwrap_or(false),
-            page: self.page.unwrap_or(0),
-            per_page: self.per_page.unwrap_or(super::DEFAULT_PER_PAGE),
+            page: self.page.unwrap_or_default(),
+            per_page: self.per_page.unwrap_or_default(),
         })
     }
 }
