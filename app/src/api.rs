@@ -396,7 +396,9 @@ mod tests {
             let bytes = error.ser();
             let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             assert_eq!(body["error"]["code"], error.code(), "{body}");
-            assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+            assert!(body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()));
             assert_eq!(AppError::de(bytes), error);
         }
         // Reading the arguments is the caller's mistake; reaching the server is not.

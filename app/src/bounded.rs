@@ -353,7 +353,10 @@ mod tests {
             );
         }
         assert_eq!(serde_json::from_str::<Placements>("0").unwrap().get(), 0);
-        assert_eq!(serde_json::from_str::<Placements>("1000").unwrap().get(), 1000);
+        assert_eq!(
+            serde_json::from_str::<Placements>("1000").unwrap().get(),
+            1000
+        );
         assert_eq!(serde_json::from_str::<Placements>("3.0").unwrap().get(), 3);
         assert!("0".parse::<People>().is_err());
         assert_eq!(" 7 ".parse::<People>().unwrap().get(), 7);

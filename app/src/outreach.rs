@@ -510,9 +510,7 @@ impl OutreachFilter {
             platform: platform.as_deref().and_then(|p| Uuid::parse_str(p).ok()),
             organisation: None,
             overdue: matches!(overdue.as_deref(), Some("1" | "true" | "on")),
-            page: page
-                .and_then(|p| p.parse().ok())
-                .unwrap_or_default(),
+            page: page.and_then(|p| p.parse().ok()).unwrap_or_default(),
             per_page: PerPage::default(),
         }
     }

@@ -1117,7 +1117,10 @@ fn OutreachForm(page: OutreachFormPage, me: Me) -> impl IntoView {
         .as_ref()
         .map(|r| r.suggested_organisation_ids.clone())
         .unwrap_or_default();
-    let people = editing.as_ref().map(|r| r.profile.people).unwrap_or_default();
+    let people = editing
+        .as_ref()
+        .map(|r| r.profile.people)
+        .unwrap_or_default();
     let deadline = editing
         .as_ref()
         .map(|r| r.deadline.format("%Y-%m-%d").to_string())

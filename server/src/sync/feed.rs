@@ -14,7 +14,6 @@ use crate::http::{ApiError, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
 
-
 /// The audience rows that name this actor: their networks, platforms, organisation, or them.
 pub fn audience_condition(actor: &Actor) -> Condition {
     Condition::any()

@@ -64,7 +64,10 @@ async fn refused_naming(response: reqwest::Response, code: &str, field: &str) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], code, "{body}");
     let message = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(message.contains(field), "the message names `{field}`: {message}");
+    assert!(
+        message.contains(field),
+        "the message names `{field}`: {message}"
+    );
 }
 
 /// A request routed to 経営者協会 and answered once.
@@ -244,7 +247,10 @@ async fn the_overdue_filter_and_each_requests_own_flag_agree() {
     assert_eq!(flagged, filtered, "the list filter and the records agree");
     let expected: std::collections::BTreeSet<String> =
         ids[..2].iter().map(|(_, id)| id.clone()).collect();
-    assert_eq!(filtered, expected, "exactly the two past deadlines: {ids:?}");
+    assert_eq!(
+        filtered, expected,
+        "exactly the two past deadlines: {ids:?}"
+    );
 }
 
 #[tokio::test]
@@ -255,11 +261,17 @@ async fn query_numbers_out_of_range_are_422_naming_the_parameter() {
         ("/api/v1/outreach-requests?page=100001", "page"),
         ("/api/v1/outreach-requests?page=-1", "page"),
         ("/api/v1/outreach-requests?page=1.5", "page"),
-        ("/api/v1/outreach-requests?page=18446744073709551616", "page"),
+        (
+            "/api/v1/outreach-requests?page=18446744073709551616",
+            "page",
+        ),
         ("/api/v1/outreach-requests?per_page=0", "per_page"),
         ("/api/v1/outreach-requests?per_page=201", "per_page"),
         ("/api/v1/outreach-requests?per_page=4294967296", "per_page"),
-        ("/api/v1/outreach-requests/export.csv?per_page=0", "per_page"),
+        (
+            "/api/v1/outreach-requests/export.csv?per_page=0",
+            "per_page",
+        ),
         ("/api/v1/sync?limit=0", "limit"),
         ("/api/v1/sync?limit=501", "limit"),
         ("/api/v1/sync?limit=-5", "limit"),

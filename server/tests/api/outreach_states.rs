@@ -210,8 +210,11 @@ impl World {
     }
 
     async fn transition(&self, user: &User, id: &str, body: Value) -> reqwest::Response {
-        user.post(&format!("/api/v1/outreach-requests/{id}/transitions"), &body)
-            .await
+        user.post(
+            &format!("/api/v1/outreach-requests/{id}/transitions"),
+            &body,
+        )
+        .await
     }
 
     /// A fresh request, brought to `state` through the API.
@@ -266,7 +269,8 @@ impl World {
             self.ok(self.transition(user, &id, body).await, &what).await;
         }
         if matches!(state, Answered | Closed) {
-            self.ok(self.answer(&self.responder, &id).await, "answer").await;
+            self.ok(self.answer(&self.responder, &id).await, "answer")
+                .await;
         }
         if state == Closed {
             self.ok(
@@ -297,9 +301,7 @@ impl World {
     }
 
     async fn take(&self, step: Step, user: &User, id: &str) -> reqwest::Response {
-        let close = |placements: u32| {
-            json!({"action": "close", "outcome": {"placements": placements, "note": "結果"}})
-        };
+        let close = |placements: u32| json!({"action": "close", "outcome": {"placements": placements, "note": "結果"}});
         match step {
             Step::Submit => self.transition(user, id, json!({"action": "submit"})).await,
             Step::Route => {
@@ -319,12 +321,19 @@ impl World {
                     .await
             }
             Step::Decline => {
-                self.transition(user, id, json!({"action": "decline", "comment": "対応不可"}))
-                    .await
+                self.transition(
+                    user,
+                    id,
+                    json!({"action": "decline", "comment": "対応不可"}),
+                )
+                .await
             }
             Step::CloseWithNone => self.transition(user, id, close(0)).await,
             Step::CloseWithPlacements => self.transition(user, id, close(1)).await,
-            Step::Withdraw => self.transition(user, id, json!({"action": "withdraw"})).await,
+            Step::Withdraw => {
+                self.transition(user, id, json!({"action": "withdraw"}))
+                    .await
+            }
             Step::Answer => self.answer(user, id).await,
             Step::Edit => {
                 user.patch(
@@ -442,7 +451,10 @@ async fn placements_need_an_answer_and_keep_no_trace_when_refused() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(step(&requester, &id, json!({"action": "submit"})).await.status().is_success());
+    assert!(step(&requester, &id, json!({"action": "submit"}))
+        .await
+        .status()
+        .is_success());
     assert!(step(
         &secretariat,
         &id,
@@ -502,6 +514,9 @@ async fn placements_need_an_answer_and_keep_no_trace_when_refused() {
 }
 
 async fn step(user: &User, id: &str, body: Value) -> reqwest::Response {
-    user.post(&format!("/api/v1/outreach-requests/{id}/transitions"), &body)
-        .await
+    user.post(
+        &format!("/api/v1/outreach-requests/{id}/transitions"),
+        &body,
+    )
+    .await
 }
