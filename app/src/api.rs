@@ -5,27 +5,45 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    InvitationPreview, InvitationsPage, Me, NotificationsPage, PlatformHome, ThreadPage,
-    ThreadsPage,
+    ErrorBody, ErrorDetail, InvitationPreview, InvitationsPage, Me, NotificationsPage,
+    PlatformHome, ThreadPage, ThreadsPage,
 };
 use crate::i18n::Key;
 
-/// What a page can be told by the server, in terms a person can be shown.
+/// What a page can be told by the server, in terms a person can be shown. Over HTTP
+/// (`/sfn/...`) it answers as the API does: the API's status and its error body
+/// `{"error":{"code","message"}}`, which the client reads back into this type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
+    /// 400: the arguments could not be read (an id that is not a UUID).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 401
     #[error("sign-in required")]
     Unauthenticated,
+    /// 403 `pledge_required`
     #[error("confidentiality pledge required")]
     PledgeRequired,
-    #[error("not found")]
-    NotFound,
+    /// 403
     #[error("forbidden")]
     Forbidden,
+    /// 404: nothing there, or nothing the caller may see.
+    #[error("not found")]
+    NotFound,
+    /// 409 with the API's code (`invalid_transition`, `edit_conflict`, ...).
+    #[error("conflict ({code}): {message}")]
+    Conflict { code: String, message: String },
+    /// 422 with the API's code (`invalid_field`, `invalid_query`, ...).
+    #[error("unprocessable ({code}): {message}")]
+    Invalid { code: String, message: String },
+    /// 500: the log has the cause.
     #[error("internal error")]
     Internal,
+    /// On the client only: the server could not be reached or its answer not read.
     #[error("transport: {0}")]
     Transport(String),
 }
@@ -36,7 +54,89 @@ impl AppError {
             AppError::Unauthenticated | AppError::PledgeRequired => Key::ErrorSignInRequired,
             AppError::NotFound => Key::ErrorNotFound,
             AppError::Forbidden => Key::ErrorForbidden,
+            AppError::BadRequest(_) | AppError::Invalid { .. } => Key::ErrorInvalidInput,
+            AppError::Conflict { .. } => Key::ErrorConflict,
             AppError::Internal | AppError::Transport(_) => Key::ErrorGeneric,
+        }
+    }
+
+    /// The HTTP status the API gives the same refusal.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthenticated => 401,
+            AppError::PledgeRequired | AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::Invalid { .. } => 422,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The API's stable code.
+    pub fn code(&self) -> &str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::PledgeRequired => "pledge_required",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { code, .. } | AppError::Invalid { code, .. } => code,
+            AppError::Internal | AppError::Transport(_) => "internal",
+        }
+    }
+
+    /// The API's message (English, for programs and logs; pages show [`Self::message_key`]).
+    pub fn message(&self) -> String {
+        match self {
+            AppError::BadRequest(m) => m.clone(),
+            AppError::Unauthenticated => "Sign in first (POST /api/v1/session).".into(),
+            AppError::PledgeRequired => {
+                "Accept the confidentiality pledge first (POST /api/v1/me/pledge).".into()
+            }
+            AppError::Forbidden => "Your role does not allow this.".into(),
+            AppError::NotFound => "There is nothing here, or you may not see it.".into(),
+            AppError::Conflict { message, .. } | AppError::Invalid { message, .. } => {
+                message.clone()
+            }
+            AppError::Internal | AppError::Transport(_) => {
+                "Something went wrong on our side; nothing was changed. Please try again.".into()
+            }
+        }
+    }
+
+    /// The API's error body.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message: self.message(),
+            },
+        }
+    }
+
+    /// An error body read back. The body carries no status, so a code this type does not
+    /// name is a 422 (what a read can be refused with); the client shows it the same way.
+    pub fn from_body(body: ErrorBody) -> Self {
+        let ErrorDetail { code, message } = body.error;
+        match code.as_str() {
+            "bad_request" => AppError::BadRequest(message),
+            "unauthenticated" | "invalid_credentials" => AppError::Unauthenticated,
+            "pledge_required" => AppError::PledgeRequired,
+            "forbidden" | "csrf" => AppError::Forbidden,
+            "not_found" => AppError::NotFound,
+            "internal" => AppError::Internal,
+            // The API's 409 codes (`ApiError::Conflict`).
+            "invalid_transition"
+            | "edit_conflict"
+            | "already_routed"
+            | "busy"
+            | "edit_window_closed"
+            | "idempotency_in_progress"
+            | "message_deleted"
+            | "not_shared"
+            | "own_practice" => AppError::Conflict { code, message },
+            _ => AppError::Invalid { code, message },
         }
     }
 }
@@ -45,7 +145,44 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // The server could not read the arguments: the caller's mistake.
+            ServerFnErrorErr::Args(e) => {
+                AppError::BadRequest(format!("The arguments are not valid: {e}"))
+            }
+            ServerFnErrorErr::MissingArg(e) => {
+                AppError::BadRequest(format!("An argument is missing: {e}"))
+            }
+            // The client could not reach the server or read its answer.
+            ServerFnErrorErr::Request(e)
+            | ServerFnErrorErr::Deserialization(e)
+            | ServerFnErrorErr::Serialization(e) => AppError::Transport(e),
+            ServerFnErrorErr::Registration(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_)
+            | ServerFnErrorErr::Response(_) => AppError::Internal,
+        }
+    }
+
+    /// Written as the API writes errors. On the server this runs exactly when a server
+    /// function answers with an error (the pages' own rendering never calls it), so it
+    /// also gives that answer the API's status instead of server_fn's blanket 500.
+    fn ser(&self) -> Bytes {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(self.status()) {
+                response.set_status(status);
+            }
+        }
+        Bytes::from(serde_json::to_vec(&self.body()).expect("an error body serialises"))
+    }
+
+    fn de(data: Bytes) -> Self {
+        match serde_json::from_slice::<ErrorBody>(&data) {
+            Ok(body) => AppError::from_body(body),
+            Err(e) => AppError::Transport(format!("unreadable error body: {e}")),
+        }
     }
 }
 
@@ -243,4 +380,53 @@ pub async fn fetch_practice_form_page(
     id: Option<uuid::Uuid>,
 ) -> Result<crate::practices::PracticeFormPage, AppError> {
     backend::with_request(move |b, parts| b.practice_form_page(parts, id)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_travel_as_the_apis_body_and_come_back_the_same() {
+        let cases = [
+            AppError::BadRequest("The arguments are not valid: id".into()),
+            AppError::Unauthenticated,
+            AppError::PledgeRequired,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Conflict {
+                code: "invalid_transition".into(),
+                message: "no".into(),
+            },
+            AppError::Invalid {
+                code: "invalid_query".into(),
+                message: "`page` must be a whole number from 0 to 100000".into(),
+            },
+            AppError::Internal,
+        ];
+        let statuses = [400, 401, 403, 403, 404, 409, 422, 500];
+        for (error, status) in cases.into_iter().zip(statuses) {
+            assert_eq!(error.status(), status, "{error:?}");
+            let bytes = error.ser();
+            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(body["error"]["code"], error.code(), "{body}");
+            assert!(body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()));
+            assert_eq!(AppError::de(bytes), error);
+        }
+        // Reading the arguments is the caller's mistake; reaching the server is not.
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("id".into())).status(),
+            400
+        );
+        assert!(matches!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into())),
+            AppError::Transport(_)
+        ));
+        assert!(matches!(
+            AppError::de(Bytes::from_static(b"<html>")),
+            AppError::Transport(_)
+        ));
+    }
 }

@@ -3,6 +3,7 @@
 //! behind the `ssr` feature and never reaches the wasm build.
 
 pub mod api;
+pub mod bounded;
 pub mod domain;
 pub mod i18n;
 pub mod outreach;

@@ -9,12 +9,14 @@
 //!   └──submit── returned ◀──return─────────┘ (before routing)  │
 //!                                          └─ every organisation declines ─▶ declined
 //! any state before closed ──withdraw──▶ withdrawn
+//! routed, declined ──close with 0 placements──▶ closed (placements need an answer)
 //! ```
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::bounded::{InputDate, Page, People, PerPage, Placements};
 use crate::domain::{text_enum, UserSummary};
 
 /// Today in Japan (one offset all year, no summer time): deadlines are Japan dates.
@@ -120,13 +122,9 @@ pub struct Profile {
     /// When work could start, such as 令和8年6月.
     #[serde(default)]
     pub start: String,
-    /// How many people.
-    #[serde(default = "one")]
-    pub people: u32,
-}
-
-fn one() -> u32 {
-    1
+    /// How many people: 1 to 1,000.
+    #[serde(default)]
+    pub people: People,
 }
 
 /// Where a request stands.
@@ -260,6 +258,13 @@ pub fn state_allows(
     }
 }
 
+/// Whether a `close` may record this many placements in this state. Placements feed the
+/// prefecture's KPIs, so more than none needs an organisation's answer (`answered`);
+/// a request nobody answered is closed with none, or withdrawn (409 otherwise).
+pub fn outcome_allowed(state: OutreachState, placements: Placements) -> bool {
+    placements.get() == 0 || state == OutreachState::Answered
+}
+
 /// Whether an organisation may answer now.
 pub fn may_answer(state: OutreachState, own: Option<RecipientStatus>) -> bool {
     matches!(state, OutreachState::Routed | OutreachState::Answered)
@@ -311,8 +316,8 @@ pub struct NewOutreachRequest {
     pub area: String,
     #[serde(default)]
     pub profile: Profile,
-    /// A date, Japan time.
-    pub deadline: NaiveDate,
+    /// A date, Japan time: 2000-01-01 to 2100-12-31.
+    pub deadline: InputDate,
     /// Organisations it should go to (the secretariat decides).
     #[serde(default)]
     pub organisation_ids: Vec<Uuid>,
@@ -330,7 +335,8 @@ pub struct OutreachPatch {
     pub target_groups: Option<Vec<TargetGroup>>,
     pub area: Option<String>,
     pub profile: Option<Profile>,
-    pub deadline: Option<NaiveDate>,
+    /// 2000-01-01 to 2100-12-31.
+    pub deadline: Option<InputDate>,
     pub organisation_ids: Option<Vec<Uuid>>,
 }
 
@@ -338,8 +344,9 @@ pub struct OutreachPatch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Outcome {
-    /// Placements made.
-    pub placements: u32,
+    /// Placements made: 0 to 1,000. More than none needs an organisation's answer first
+    /// (they feed the prefecture's KPIs).
+    pub placements: Placements,
     #[serde(default)]
     pub note: String,
 }
@@ -373,12 +380,17 @@ pub struct Company {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewResponse {
     pub body: String,
-    #[serde(default)]
-    pub placements_offered: u32,
+    /// 0 to 1,000.
+    #[serde(default = "no_placements")]
+    pub placements_offered: Placements,
     #[serde(default)]
     pub companies: Vec<Company>,
     pub conditions: Option<String>,
     pub next_steps: Option<String>,
+}
+
+fn no_placements() -> Placements {
+    Placements::saturating(0)
 }
 
 /// An organisation's answer.
@@ -479,12 +491,9 @@ pub struct OutreachFilter {
     /// Only open requests past their deadline (Japan time).
     pub overdue: bool,
     /// From 0.
-    pub page: u64,
-    pub per_page: u64,
+    pub page: Page,
+    pub per_page: PerPage,
 }
-
-/// How many a page lists unless asked otherwise.
-pub const DEFAULT_PER_PAGE: u64 = 50;
 
 impl OutreachFilter {
     /// From the list page's query string; what does not parse is ignored.
@@ -501,8 +510,8 @@ impl OutreachFilter {
             platform: platform.as_deref().and_then(|p| Uuid::parse_str(p).ok()),
             organisation: None,
             overdue: matches!(overdue.as_deref(), Some("1" | "true" | "on")),
-            page: page.and_then(|p| p.parse().ok()).unwrap_or(0),
-            per_page: DEFAULT_PER_PAGE,
+            page: page.and_then(|p| p.parse().ok()).unwrap_or_default(),
+            per_page: PerPage::default(),
         }
     }
 }

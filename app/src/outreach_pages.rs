@@ -587,6 +587,7 @@ fn OutreachRequestBody(page: OutreachPage, me: Me) -> impl IntoView {
                             csrf=csrf.get_value()
                             organisations=organisations.get_value()
                             already=r.organisations.iter().map(|o| o.organisation_id).collect()
+                            answered=r.state == crate::outreach::OutreachState::Answered
                         />
                     }
                 });
@@ -656,12 +657,12 @@ fn RequestDetails(request: OutreachRequest) -> impl IntoView {
             <dt>{tr(Key::FieldStart)}</dt>
             <dd>{request.profile.start.clone()}</dd>
             <dt>{tr(Key::FieldPeople)}</dt>
-            <dd>{request.profile.people} {tr(Key::People)}</dd>
+            <dd>{request.profile.people.get()} {tr(Key::People)}</dd>
             {outcome
                 .map(|o| {
                     view! {
                         <dt>{tr(Key::OutcomeLabel)}</dt>
-                        <dd>{tr(Key::OutcomePlacements)} ": " {o.placements} " · " {o.note}</dd>
+                        <dd>{tr(Key::OutcomePlacements)} ": " {o.placements.get()} " · " {o.note}</dd>
                     }
                 })}
         </dl>
@@ -751,6 +752,20 @@ pub(crate) fn form_values(form: &web_sys::HtmlFormElement) -> Vec<(String, Strin
     out
 }
 
+/// A number field as JSON: empty is 0, a whole number is sent as one, and anything else
+/// is sent as typed, so the server refuses it (422, naming the field) rather than the
+/// page quietly recording 0.
+#[cfg(feature = "hydrate")]
+fn number_field(text: &str) -> serde_json::Value {
+    let text = text.trim();
+    if text.is_empty() {
+        return serde_json::json!(0);
+    }
+    text.parse::<i64>()
+        .map(|n| serde_json::json!(n))
+        .unwrap_or_else(|_| serde_json::json!(text))
+}
+
 /// The steps the person may take now, each a small form: through the outbox after
 /// hydration, a plain post without JavaScript.
 #[component]
@@ -760,7 +775,14 @@ fn StepForms(
     csrf: String,
     organisations: Vec<crate::domain::Organisation>,
     already: Vec<Uuid>,
+    /// Placements need an answer: without one, a close records none.
+    answered: bool,
 ) -> impl IntoView {
+    let max_placements = if answered {
+        crate::bounded::Placements::MAX
+    } else {
+        0
+    };
     let lang = use_lang();
     let store = use_sync_store();
     let forms = actions
@@ -794,7 +816,7 @@ fn StepForms(
                     }
                     if action == OutreachAction::Close {
                         body["outcome"] = serde_json::json!({
-                            "placements": get("placements").and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(0),
+                            "placements": number_field(&get("placements").unwrap_or_default()),
                             "note": get("outcome_note").unwrap_or_default(),
                         });
                     }
@@ -857,7 +879,7 @@ fn StepForms(
                 OutreachAction::Close => view! {
                     <div class="field">
                         <label for="close-placements">{tr(Key::OutcomePlacements)}</label>
-                        <input id="close-placements" name="placements" type="number" min="0" max="1000" value="0" required/>
+                        <input id="close-placements" name="placements" type="number" min="0" max=max_placements.to_string() value="0" required/>
                     </div>
                     <div class="field">
                         <label for="close-note">{tr(Key::OutcomeNote)}</label>
@@ -934,7 +956,7 @@ fn AnswerForm(id: Uuid, csrf: String) -> impl IntoView {
             let optional = |name: &str| Some(get(name)).filter(|v| !v.trim().is_empty());
             serde_json::json!({
                 "body": get("body"),
-                "placements_offered": get("placements_offered").trim().parse::<u32>().unwrap_or(0),
+                "placements_offered": number_field(&get("placements_offered")),
                 "companies": companies,
                 "conditions": optional("conditions"),
                 "next_steps": optional("next_steps"),
@@ -996,7 +1018,7 @@ fn AnswerForm(id: Uuid, csrf: String) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="answer-placements">{tr(Key::PlacementsOffered)}</label>
-                    <input id="answer-placements" name="placements_offered" type="number" min="0" max="1000" value="0"/>
+                    <input id="answer-placements" name="placements_offered" type="number" min="0" max=crate::bounded::Placements::MAX.to_string() value="0"/>
                 </div>
                 {company(1)}
                 {company(2)}
@@ -1095,7 +1117,10 @@ fn OutreachForm(page: OutreachFormPage, me: Me) -> impl IntoView {
         .as_ref()
         .map(|r| r.suggested_organisation_ids.clone())
         .unwrap_or_default();
-    let people = editing.as_ref().map(|r| r.profile.people).unwrap_or(1);
+    let people = editing
+        .as_ref()
+        .map(|r| r.profile.people)
+        .unwrap_or_default();
     let deadline = editing
         .as_ref()
         .map(|r| r.deadline.format("%Y-%m-%d").to_string())

@@ -45,9 +45,10 @@ fn set_status(_code: u16) {
 /// What a page shows when the server said no.
 #[component]
 pub(crate) fn ErrorView(error: AppError) -> impl IntoView {
+    // The page answers with the refusal's status (sign-in and pledge redirect instead).
     match &error {
-        AppError::NotFound => set_status(404),
-        AppError::Forbidden => set_status(403),
+        AppError::Unauthenticated | AppError::PledgeRequired => {}
+        other if (400..500).contains(&other.status()) => set_status(other.status()),
         _ => {}
     }
     match error {

@@ -47,6 +47,8 @@ pub fn shared_beyond_platform(status: PracticeStatus, visibility: PracticeVisibi
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PracticeResult {
     pub label: String,
+    /// A finite figure within ±1,000,000,000,000 (`bounded::MAX_RESULT_VALUE`).
+    #[cfg_attr(feature = "ssr", schema(minimum = -1e12, maximum = 1e12))]
     pub value: f64,
     pub unit: String,
 }
@@ -235,9 +237,11 @@ pub struct PracticeFilter {
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Uuid>,
-    /// The fiscal year (年度, April to March) the practice was written in, e.g. 2026.
+    /// The fiscal year (年度, April to March) the practice was written in, e.g. 2026;
+    /// 2000 to 2100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i32>, minimum = 2000, maximum = 2100))]
+    pub year: Option<crate::bounded::YearParam>,
     /// Only practices featured (周知) across the network.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub featured: bool,

@@ -92,26 +92,23 @@ impl ApiError {
         match self {
             ApiError::BadRequest(m) | ApiError::Invalid { message: m, .. } => m.clone(),
             ApiError::Conflict { message, .. } => message.clone(),
-            ApiError::Unauthenticated => "Sign in first (POST /api/v1/session).".into(),
+            // One wording with the pages' server functions.
+            ApiError::Unauthenticated => AppError::Unauthenticated.message(),
             ApiError::InvalidCredentials => "The email address or password is not correct.".into(),
             ApiError::Csrf => {
                 "This request needs the X-CSRF-Token header with the csrf_token of your session."
                     .into()
             }
-            ApiError::PledgeRequired => {
-                "Accept the confidentiality pledge first (POST /api/v1/me/pledge).".into()
-            }
-            ApiError::Forbidden => "Your role does not allow this.".into(),
-            ApiError::NotFound => "There is nothing here, or you may not see it.".into(),
+            ApiError::PledgeRequired => AppError::PledgeRequired.message(),
+            ApiError::Forbidden => AppError::Forbidden.message(),
+            ApiError::NotFound => AppError::NotFound.message(),
             ApiError::MethodNotAllowed => "This method is not allowed on this path.".into(),
             ApiError::PayloadTooLarge => "The request body is larger than allowed.".into(),
             ApiError::UnsupportedMediaType(m) => m.clone(),
             ApiError::RateLimited { retry_after_secs } => format!(
                 "Too many failed sign-in attempts. Try again in {retry_after_secs} seconds."
             ),
-            ApiError::Db(_) | ApiError::Internal(_) => {
-                "Something went wrong on our side; nothing was changed. Please try again.".into()
-            }
+            ApiError::Db(_) | ApiError::Internal(_) => AppError::Internal.message(),
         }
     }
 }
@@ -181,18 +178,31 @@ pub fn lost_a_race(error: &sea_orm::DbErr) -> bool {
     )
 }
 
-/// What the pages are told: the same decisions, in the page's own terms.
+/// What the pages' server functions answer: the same decision, status, code and message
+/// as the API (`AppError` writes the API's body and sets the status).
 impl From<ApiError> for AppError {
     fn from(error: ApiError) -> Self {
         match error {
-            ApiError::Unauthenticated => AppError::Unauthenticated,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => AppError::Unauthenticated,
             ApiError::PledgeRequired => AppError::PledgeRequired,
             ApiError::NotFound => AppError::NotFound,
             ApiError::Forbidden | ApiError::Csrf => AppError::Forbidden,
-            other => {
-                if other.status().is_server_error() {
-                    tracing::error!(error = %other, "page data failed");
-                }
+            ApiError::BadRequest(message) => AppError::BadRequest(message),
+            ApiError::Invalid { code, message } => AppError::Invalid {
+                code: code.into(),
+                message,
+            },
+            ApiError::Conflict { code, message } => AppError::Conflict {
+                code: code.into(),
+                message,
+            },
+            // Not answered by a read; still the caller's doing, so never a 500.
+            other @ (ApiError::MethodNotAllowed
+            | ApiError::PayloadTooLarge
+            | ApiError::UnsupportedMediaType(_)
+            | ApiError::RateLimited { .. }) => AppError::BadRequest(other.message()),
+            other @ (ApiError::Db(_) | ApiError::Internal(_)) => {
+                tracing::error!(error = %other, "page data failed");
                 AppError::Internal
             }
         }

@@ -10,7 +10,17 @@ use crate::http::ApiResult;
 use crate::state::AppState;
 use crate::web::{back_or_error, see_other, PageForm};
 
-/// Every value of a repeated field that parses as `T` (checkboxes).
+/// A placements field: empty is none; anything else must be a whole number in range.
+fn placements(
+    form: &PageForm,
+    name: &str,
+) -> Result<app::bounded::Placements, app::bounded::OutOfRange> {
+    match form.field(name).map(str::trim) {
+        None | Some("") => Ok(app::bounded::Placements::saturating(0)),
+        Some(n) => n.parse(),
+    }
+}
+
 /// The drafting form's fields as the API's input; `Err(code)` when a field cannot be read.
 fn outreach_form(form: &PageForm) -> Result<app::outreach::NewOutreachRequest, &'static str> {
     use app::outreach::{Accommodation, NewOutreachRequest, OutreachKind, Profile, TargetGroup};
@@ -19,12 +29,13 @@ fn outreach_form(form: &PageForm) -> Result<app::outreach::NewOutreachRequest, &
         .field("kind")
         .and_then(OutreachKind::parse)
         .ok_or("invalid_kind")?;
+    // Dates and numbers are bounded (`app::bounded`): out of range is refused, not cast.
     let deadline = form
         .field("deadline")
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| d.parse().ok())
         .ok_or("invalid_deadline")?;
     let people = match form.field("people").map(str::trim) {
-        None | Some("") => 1,
+        None | Some("") => app::bounded::People::default(),
         Some(n) => n.parse().map_err(|_| "invalid_field")?,
     };
     Ok(NewOutreachRequest {
@@ -115,14 +126,17 @@ pub async fn outreach_transition(
     else {
         return Ok(see_other(&format!("{page}?error=invalid_transition")));
     };
-    let outcome =
-        (action == app::outreach::OutreachAction::Close).then(|| app::outreach::Outcome {
-            placements: form
-                .field("placements")
-                .and_then(|p| p.trim().parse().ok())
-                .unwrap_or(0),
+    let outcome = if action == app::outreach::OutreachAction::Close {
+        let Ok(placements) = placements(&form, "placements") else {
+            return Ok(see_other(&format!("{page}?error=invalid_field")));
+        };
+        Some(app::outreach::Outcome {
+            placements,
             note: form.field("outcome_note").unwrap_or_default().to_string(),
-        });
+        })
+    } else {
+        None
+    };
     let input = app::outreach::Transition {
         action,
         organisation_ids: Some(form.ids("organisation_ids")),
@@ -158,17 +172,17 @@ pub async fn outreach_response(
             area: areas.get(i).copied().unwrap_or_default().to_string(),
         })
         .collect();
+    let page = format!("/outreach/{id}");
+    let Ok(placements_offered) = placements(&form, "placements_offered") else {
+        return Ok(see_other(&format!("{page}?error=invalid_field")));
+    };
     let input = app::outreach::NewResponse {
         body: form.field("body").unwrap_or_default().to_string(),
-        placements_offered: form
-            .field("placements_offered")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or(0),
+        placements_offered,
         companies,
         conditions: form.text("conditions"),
         next_steps: form.text("next_steps"),
     };
-    let page = format!("/outreach/{id}");
     back_or_error(
         crate::outreach::respond(&state, actor, id, input).await,
         |_| format!("{page}#responses"),

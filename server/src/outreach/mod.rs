@@ -42,9 +42,7 @@ use crate::sync::{self, Audience};
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 5_000;
 pub const MAX_SHORT_CHARS: usize = 200;
-pub const MAX_PEOPLE: u32 = 1_000;
-pub use app::outreach::DEFAULT_PER_PAGE;
-pub const MAX_PER_PAGE: u64 = 200;
+pub use app::bounded::{Page, People, PerPage, Placements};
 /// How often a transition is tried again when another one changed the request between
 /// reading and writing it.
 const TRANSITION_ATTEMPTS: usize = 5;
@@ -61,12 +59,6 @@ fn check_profile(profile: Profile) -> ApiResult<Profile> {
     let mut accommodations = profile.accommodations;
     accommodations.sort();
     accommodations.dedup();
-    if profile.people == 0 || profile.people > MAX_PEOPLE {
-        return Err(ApiError::invalid(
-            "invalid_field",
-            format!("`profile.people`: 1 to {MAX_PEOPLE}."),
-        ));
-    }
     Ok(Profile {
         age_band: text("profile.age_band", &profile.age_band, 20, false)?,
         desired_work: text(
@@ -320,7 +312,7 @@ async fn views(
                 organisation_name: org_name(r.organisation_id),
                 author: summary(r.author_id)?,
                 body: r.body,
-                placements_offered: r.placements_offered.max(0) as u32,
+                placements_offered: Placements::saturating(r.placements_offered.into()).get(),
                 companies: parse_json::<Vec<Company>>(&r.companies),
                 conditions: r.conditions,
                 next_steps: r.next_steps,
@@ -364,7 +356,7 @@ async fn views(
             responses: response_views,
             timeline,
             outcome: row.outcome_placements.map(|p| rules::Outcome {
-                placements: p.max(0) as u32,
+                placements: Placements::saturating(p.into()),
                 note: row.outcome_note.clone().unwrap_or_default(),
             }),
             created_by: summary(row.created_by)?,
@@ -416,13 +408,14 @@ pub async fn all(
             state,
             actor,
             ListFilter {
-                page,
-                per_page: MAX_PER_PAGE,
+                // Past the last page the list is empty and the loop has ended.
+                page: Page::saturating(page.into()),
+                per_page: PerPage::saturating(PerPage::MAX.into()),
                 ..filter.clone()
             },
         )
         .await?;
-        let done = (page + 1) * list.per_page >= list.total;
+        let done = (page + 1) * list.per_page >= list.total || page >= Page::MAX;
         items.extend(list.items);
         if done {
             return Ok(items);
@@ -469,7 +462,7 @@ pub async fn list(state: &AppState, actor: &Actor, filter: ListFilter) -> ApiRes
             .filter(C::State.is_not_in(finished))
             .filter(C::State.ne(OutreachState::Draft.as_str()));
     }
-    let per_page = filter.per_page.clamp(1, MAX_PER_PAGE);
+    let per_page = filter.per_page.get();
     let total = query.clone().count(&state.db).await?;
     let rows = query
         .order_by(
@@ -478,15 +471,15 @@ pub async fn list(state: &AppState, actor: &Actor, filter: ListFilter) -> ApiRes
         )
         .order_by_asc(C::Deadline)
         .order_by_desc(C::CreatedAt)
-        // A page past the end is empty, not an overflow (databases take a signed offset).
-        .offset(filter.page.saturating_mul(per_page).min(i64::MAX as u64))
+        // Both are bounded (`app::bounded`): at most 20,000,000, far inside a signed offset.
+        .offset(filter.page.get() * per_page)
         .limit(per_page)
         .all(&state.db)
         .await?;
     Ok(OutreachList {
         items: views(state, actor, rows).await?,
         total,
-        page: filter.page,
+        page: filter.page.get(),
         per_page,
     })
 }
@@ -689,7 +682,7 @@ pub async fn create(
         target_groups: Set(json(&dedup_groups(input.target_groups))),
         area: Set(area),
         profile: Set(json(&profile)),
-        deadline: Set(input.deadline),
+        deadline: Set(input.deadline.get()),
         suggested_organisations: Set(json(&suggested)),
         state: Set(OutreachState::Draft.as_str().into()),
         outcome_placements: Set(None),
@@ -769,7 +762,7 @@ pub async fn patch(
         update.target_groups = Set(json(&dedup_groups(g)));
     }
     if let Some(d) = input.deadline {
-        update.deadline = Set(d);
+        update.deadline = Set(d.get());
     }
     if let Some(s) = suggested {
         update.suggested_organisations = Set(json(&s));
@@ -889,6 +882,17 @@ pub async fn transition(
         }
         if !rules::state_allows(current, parts.responder, action) {
             return Err(invalid_transition(action, current));
+        }
+        if let Some(o) = &outcome {
+            if !rules::outcome_allowed(current, o.placements) {
+                return Err(ApiError::Conflict {
+                    code: "invalid_transition",
+                    message: format!(
+                        "A request that is {current} has no answer, so it made no placements: \
+                         close it with 0 placements, or withdraw it."
+                    ),
+                });
+            }
         }
         let now = Utc::now();
         let txn = state.db.begin().await?;
@@ -1023,7 +1027,7 @@ pub async fn transition(
             update = update
                 .col_expr(
                     outreach_request::Column::OutcomePlacements,
-                    Expr::value(o.placements as i32),
+                    Expr::value(o.placements.stored()),
                 )
                 .col_expr(
                     outreach_request::Column::OutcomeNote,
@@ -1145,7 +1149,7 @@ pub async fn respond(
         organisation_id: Set(actor.organisation.id),
         author_id: Set(actor.user.id),
         body: Set(body),
-        placements_offered: Set(input.placements_offered.min(i32::MAX as u32) as i32),
+        placements_offered: Set(input.placements_offered.stored()),
         companies: Set(json(&companies)),
         conditions: Set(conditions),
         next_steps: Set(next_steps),

@@ -47,11 +47,12 @@ pub struct ListQuery {
     organisation: Option<Uuid>,
     /// Only open requests past their deadline (Japan time).
     overdue: Option<bool>,
-    /// From 0; a page past the end is empty.
-    page: Option<u64>,
-    /// 1 to 200 (default 50); 422 `invalid_query` outside.
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
+    /// From 0 to 100,000.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 100000)]
+    page: Option<app::bounded::Page>,
+    /// 1 to 200 (default 50).
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 200)]
+    per_page: Option<app::bounded::PerPage>,
 }
 
 impl ListQuery {
@@ -68,23 +69,14 @@ impl ListQuery {
                 }),
             }
         }
-        if self
-            .per_page
-            .is_some_and(|n| !(1..=super::MAX_PER_PAGE).contains(&n))
-        {
-            return Err(ApiError::invalid(
-                "invalid_query",
-                format!("`per_page`: 1 to {}.", super::MAX_PER_PAGE),
-            ));
-        }
         Ok(ListFilter {
             state: parsed(self.state, OutreachState::parse, "state")?,
             kind: parsed(self.kind, OutreachKind::parse, "kind")?,
             platform: self.platform,
             organisation: self.organisation,
             overdue: self.overdue.unwrap_or(false),
-            page: self.page.unwrap_or(0),
-            per_page: self.per_page.unwrap_or(super::DEFAULT_PER_PAGE),
+            page: self.page.unwrap_or_default(),
+            per_page: self.per_page.unwrap_or_default(),
         })
     }
 }

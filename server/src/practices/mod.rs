@@ -132,10 +132,13 @@ fn check_results(results: Vec<PracticeResult>) -> ApiResult<Vec<PracticeResult>>
     results
         .into_iter()
         .map(|r| {
-            if !r.value.is_finite() {
+            if !app::bounded::result_value_in_range(r.value) {
                 return Err(ApiError::invalid(
                     "invalid_field",
-                    "`results[].value`: a number.",
+                    format!(
+                        "`results[].value`: a number from -{max} to {max}.",
+                        max = app::bounded::MAX_RESULT_VALUE
+                    ),
                 ));
             }
             Ok(PracticeResult {

@@ -14,9 +14,6 @@ use crate::http::{ApiError, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
 
-pub const MAX_LIMIT: u64 = 500;
-pub const DEFAULT_LIMIT: u64 = 200;
-
 /// The audience rows that name this actor: their networks, platforms, organisation, or them.
 pub fn audience_condition(actor: &Actor) -> Condition {
     Condition::any()
@@ -37,14 +34,19 @@ pub async fn newest_visible(state: &AppState, actor: &Actor, since: i64) -> ApiR
     Ok(row.map(|r| r.cursor))
 }
 
-pub async fn pull(state: &AppState, actor: &Actor, since: i64, limit: u64) -> ApiResult<SyncPage> {
+pub async fn pull(
+    state: &AppState,
+    actor: &Actor,
+    since: i64,
+    limit: app::bounded::SyncLimit,
+) -> ApiResult<SyncPage> {
     if since < 0 {
         return Err(ApiError::invalid(
             "invalid_cursor",
             "`since` is a cursor from an earlier answer, 0 or more.",
         ));
     }
-    let limit = limit.clamp(1, MAX_LIMIT);
+    let limit = limit.get();
     let mine = Query::select()
         .column(change_audience::Column::Cursor)
         .from(change_audience::Entity)

@@ -31,9 +31,9 @@ pub fn router() -> Router<AppState> {
 pub struct SyncQuery {
     /// The `cursor` of the previous answer; 0 (the default) for everything.
     since: Option<i64>,
-    /// At most this many changes: 1 to 500 (default 200); 422 `invalid_query` outside.
-    #[param(minimum = 1, maximum = 500)]
-    limit: Option<u64>,
+    /// At most this many changes: 1 to 500 (default 200).
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 500)]
+    limit: Option<app::bounded::SyncLimit>,
 }
 
 /// The changes the caller may see after `since`, in order, each with the record's current
@@ -45,20 +45,11 @@ pub async fn sync(
     Authorized(actor): Authorized,
     ApiQuery(query): ApiQuery<SyncQuery>,
 ) -> ApiResult<Json<SyncPage>> {
-    if query
-        .limit
-        .is_some_and(|n| !(1..=feed::MAX_LIMIT).contains(&n))
-    {
-        return Err(ApiError::invalid(
-            "invalid_query",
-            format!("`limit`: 1 to {}.", feed::MAX_LIMIT),
-        ));
-    }
     let page = feed::pull(
         &state,
         &actor,
         query.since.unwrap_or(0),
-        query.limit.unwrap_or(feed::DEFAULT_LIMIT),
+        query.limit.unwrap_or_default(),
     )
     .await?;
     Ok(Json(page))

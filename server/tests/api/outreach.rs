@@ -874,16 +874,24 @@ async fn the_list_filters_pages_and_flags_overdue() {
         .get_json("/api/v1/outreach-requests?per_page=1&page=1")
         .await;
     assert_eq!(second["items"][0]["id"], draft_id.as_str());
-    // A page past the end is empty, however far (no overflow, no database error).
+    // A page past the end is empty, up to the documented bound (100,000); beyond it, and
+    // at u64::MAX, the page is refused rather than cast (numbers_dates.rs has the rest).
     let far = coordinator
-        .get_json(&format!(
+        .get_json("/api/v1/outreach-requests?per_page=100&page=100000")
+        .await;
+    assert_eq!(
+        (far["total"].as_u64(), far["items"].as_array().map(Vec::len)),
+        (Some(2), Some(0))
+    );
+    let r = coordinator
+        .get(&format!(
             "/api/v1/outreach-requests?per_page=100&page={}",
             u64::MAX
         ))
         .await;
     assert_eq!(
-        (far["total"].as_u64(), far["items"].as_array().map(Vec::len)),
-        (Some(2), Some(0))
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_query".into())
     );
 
     let r = coordinator
