@@ -91,6 +91,7 @@ pub fn SignInPage() -> impl IntoView {
         error.get().map(|code| match code.as_str() {
             "rate_limited" => Key::SignInRateLimited,
             "missing" => Key::SignInMissing,
+            "account_disabled" => Key::SignInAccountDisabled,
             _ => Key::SignInInvalid,
         })
     });
@@ -99,6 +100,7 @@ pub fn SignInPage() -> impl IntoView {
             "signed_out" => Some(Key::SignedOut),
             "expired" => Some(Key::SessionExpired),
             "invited" => Some(Key::InvitationAcceptedSignIn),
+            "session_ended" => Some(Key::SessionEndedByCoordinator),
             _ => None,
         })
     };

@@ -13,6 +13,7 @@ mod outreach_pages;
 mod pages;
 mod platforms;
 mod practices;
+mod revocation;
 mod sync;
 mod thread_pages;
 mod threads;
