@@ -23,10 +23,7 @@ pub enum AdminError {
     Invalid(String),
     /// Refused because of the state of the data (e.g. `last_coordinator`).
     #[error("{message}")]
-    Conflict {
-        code: &'static str,
-        message: String,
-    },
+    Conflict { code: &'static str, message: String },
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -355,7 +352,9 @@ pub async fn set_disabled(
 fn last_coordinator() -> AdminError {
     AdminError::Conflict {
         code: "last_coordinator",
-        message: "A platform keeps at least one active coordinator: give the role to someone else first.".into(),
+        message:
+            "A platform keeps at least one active coordinator: give the role to someone else first."
+                .into(),
     }
 }
 

@@ -124,8 +124,7 @@ impl Backend for PageBackend {
             async move {
                 let actor = self.authorized(request).await?;
                 let platform = actor.scope(&self.0.db).platform_by_slug(&slug).await?;
-                let users =
-                    crate::accounts::revocation::list(&self.0, &actor, platform.id).await?;
+                let users = crate::accounts::revocation::list(&self.0, &actor, platform.id).await?;
                 Ok(app::domain::UsersPage { platform, users })
             }
             .map_err_app(),

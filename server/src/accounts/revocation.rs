@@ -51,7 +51,9 @@ async fn platform_to_manage(
 ) -> ApiResult<app::domain::Platform> {
     let platform = actor.scope(&state.db).platform(platform_id).await?;
     if actor.can_invite_on(platform.id)
-        || platform.parent_id.is_some_and(|root| actor.can_invite_on(root))
+        || platform
+            .parent_id
+            .is_some_and(|root| actor.can_invite_on(root))
     {
         Ok(platform)
     } else {
@@ -60,7 +62,11 @@ async fn platform_to_manage(
 }
 
 /// The people holding a role on a platform, with those roles (coordinators).
-pub async fn list(state: &AppState, actor: &Actor, platform_id: Uuid) -> ApiResult<Vec<PlatformUser>> {
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    platform_id: Uuid,
+) -> ApiResult<Vec<PlatformUser>> {
     let platform = platform_to_manage(state, actor, platform_id).await?;
     let roles = user_role::Entity::find()
         .filter(user_role::Column::PlatformId.eq(platform.id))

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use app::domain::{
     AcceptInvitation, ErrorBody, Invitation, InvitationCreated, InvitationPreview, Me,
-    NewInvitation, Pledge, PlatformUser, Role, SessionCreated, SignIn,
+    NewInvitation, PlatformUser, Pledge, Role, SessionCreated, SignIn,
 };
 
 use super::{invitations, revocation, Authorized, SignedIn};

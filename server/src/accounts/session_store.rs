@@ -103,10 +103,7 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> Result<()> {
         let row = active_model(record)?;
         session::Entity::update_many()
-            .set(session::ActiveModel {
-                id: NotSet,
-                ..row
-            })
+            .set(session::ActiveModel { id: NotSet, ..row })
             .filter(session::Column::Id.eq(record.id.to_string()))
             // An ended session keeps its mark: the request that was in flight when it
             // ended does not overwrite it with the user it had.

@@ -169,9 +169,7 @@ impl IntoResponse for ApiError {
 impl From<ApiError> for AppError {
     fn from(error: ApiError) -> Self {
         match error {
-            ApiError::Unauthenticated | ApiError::SessionEnded { .. } => {
-                AppError::Unauthenticated
-            }
+            ApiError::Unauthenticated | ApiError::SessionEnded { .. } => AppError::Unauthenticated,
             ApiError::PledgeRequired => AppError::PledgeRequired,
             ApiError::NotFound => AppError::NotFound,
             ApiError::Forbidden | ApiError::Csrf => AppError::Forbidden,

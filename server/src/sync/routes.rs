@@ -9,14 +9,14 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use sea_orm::DbBackend;
-use tokio::sync::broadcast;
-use tower_sessions::Session;
-use uuid::Uuid;
 use futures_util::stream::{self, Stream, StreamExt};
+use sea_orm::DbBackend;
 use serde::Deserialize;
+use tokio::sync::broadcast;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
+use tower_sessions::Session;
+use uuid::Uuid;
 
 use app::domain::{ErrorBody, SyncPage};
 

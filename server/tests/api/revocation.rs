@@ -69,8 +69,10 @@ async fn ends_within(response: &mut Response, within: Duration) -> bool {
 }
 
 async fn revoke(by: &User, platform: Uuid, user: Uuid, role: &str) -> Response {
-    by.delete(&format!("/api/v1/platforms/{platform}/users/{user}/roles/{role}"))
-        .await
+    by.delete(&format!(
+        "/api/v1/platforms/{platform}/users/{user}/roles/{role}"
+    ))
+    .await
 }
 
 async fn disable(by: &User, user: Uuid) -> Response {
@@ -172,20 +174,23 @@ async fn a_stream_held_by_another_instance_ends_too() {
 async fn a_revoked_users_sessions_end_at_once() {
     let app = TestApp::spawn().await;
     let coordinator = app.sign_in(COORDINATOR).await;
-    let sessions = [
-        app.sign_in(LIAISON).await,
-        app.sign_in(LIAISON).await,
-    ];
+    let sessions = [app.sign_in(LIAISON).await, app.sign_in(LIAISON).await];
     let hachinohe = app.platform_id("hachinohe").await;
     let user = user_id(&app, LIAISON).await;
     let r = revoke(&coordinator, hachinohe, user, "staff").await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     for session in &sessions {
         let (status, code) = error_code(session.get("/api/v1/sync?since=0").await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "session_ended"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "session_ended")
+        );
         // Told once; afterwards the session is simply gone.
         let (status, code) = error_code(session.get("/api/v1/me").await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "unauthenticated")
+        );
     }
     // Signing in again works, with the roles that are left.
     let again = app.sign_in(LIAISON).await;
@@ -196,7 +201,10 @@ async fn a_revoked_users_sessions_end_at_once() {
         .iter()
         .map(|p| p["slug"].as_str().unwrap())
         .collect();
-    assert!(slugs.contains(&"aomori") && !slugs.contains(&"hachinohe"), "{slugs:?}");
+    assert!(
+        slugs.contains(&"aomori") && !slugs.contains(&"hachinohe"),
+        "{slugs:?}"
+    );
 }
 
 #[tokio::test]
@@ -205,7 +213,10 @@ async fn a_disabled_account_cannot_sign_in_until_enabled() {
     let coordinator = app.sign_in(COORDINATOR).await;
     let staff = app.sign_in(HIROSAKI).await;
     let user = user_id(&app, HIROSAKI).await;
-    assert_eq!(disable(&coordinator, user).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        disable(&coordinator, user).await.status(),
+        StatusCode::NO_CONTENT
+    );
     // The open session: ended, and its browser told to drop its store.
     let r = staff.get("/api/v1/me").await;
     assert_eq!(
@@ -215,19 +226,31 @@ async fn a_disabled_account_cannot_sign_in_until_enabled() {
         Some("\"storage\"")
     );
     let (status, code) = error_code(r).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "session_ended"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "session_ended")
+    );
 
     let client = app.client();
     let r = app.post_session(&client, HIROSAKI, DEMO_PASSWORD).await;
     let (status, code) = error_code(r).await;
-    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "account_disabled"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "account_disabled")
+    );
     // Without the password nobody learns that the account exists or is disabled.
     let r = app.post_session(&client, HIROSAKI, "wrong-password").await;
     let (status, code) = error_code(r).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials")
+    );
 
     // Disabling twice is disabling once.
-    assert_eq!(disable(&coordinator, user).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        disable(&coordinator, user).await.status(),
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(audit_rows(&app, "account_disabled", user).await.len(), 1);
 
     let r = coordinator
@@ -292,13 +315,18 @@ async fn a_revoked_role_sends_deletes_for_everything_no_longer_visible() {
     // Records of the municipal platform: a practice it keeps to itself, a draft request,
     // a thread with the secretariat, a message and a mention of the staff member.
     let practice = created(
-        staff.post("/api/v1/practices", &practice("八戸の就労体験")).await,
+        staff
+            .post("/api/v1/practices", &practice("八戸の就労体験"))
+            .await,
         "practice",
     )
     .await;
     let request = created(
         staff
-            .post("/api/v1/outreach-requests", &outreach_draft("八戸の受け入れ先"))
+            .post(
+                "/api/v1/outreach-requests",
+                &outreach_draft("八戸の受け入れ先"),
+            )
             .await,
         "request",
     )
@@ -338,12 +366,17 @@ async fn a_revoked_role_sends_deletes_for_everything_no_longer_visible() {
         ("message", &message),
         ("notification", &notification),
     ] {
-        assert!(ids(&before, kind, "upsert").contains(id), "{kind} synced first");
+        assert!(
+            ids(&before, kind, "upsert").contains(id),
+            "{kind} synced first"
+        );
     }
 
     let user = user_id(&app, HACHINOHE).await;
     assert_eq!(
-        revoke(&coordinator, hachinohe, user, "staff").await.status(),
+        revoke(&coordinator, hachinohe, user, "staff")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
 
@@ -373,7 +406,11 @@ async fn a_revoked_role_sends_deletes_for_everything_no_longer_visible() {
         format!("/api/v1/threads/{thread}"),
         format!("/api/v1/platforms/{hachinohe}"),
     ] {
-        assert_eq!(again.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            again.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     assert_eq!(
         again.get_json("/api/v1/notifications").await,
@@ -410,7 +447,9 @@ async fn losing_one_of_several_roles_deletes_only_what_left_sight() {
     let (_, cursor) = pull_all(&liaison, 0).await;
     let user = user_id(&app, LIAISON).await;
     assert_eq!(
-        revoke(&coordinator, hachinohe, user, "staff").await.status(),
+        revoke(&coordinator, hachinohe, user, "staff")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
     let again = app.sign_in(LIAISON).await;
@@ -449,7 +488,10 @@ async fn only_the_platforms_coordinators_may_revoke_or_disable() {
 
     // The same network, but not a coordinator there: forbidden.
     let (status, code) = error_code(revoke(&liaison, hirosaki, hirosaki_user, "staff").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
     let (status, _) = error_code(disable(&liaison, hirosaki_user).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
@@ -460,25 +502,41 @@ async fn only_the_platforms_coordinators_may_revoke_or_disable() {
         .await
         .expect("grant");
     let municipal = app.sign_in(HACHINOHE).await;
-    let (status, _) =
-        error_code(revoke(&municipal, hirosaki, hirosaki_user, "staff").await).await;
+    let (status, _) = error_code(revoke(&municipal, hirosaki, hirosaki_user, "staff").await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let liaison_user = user_id(&app, LIAISON).await;
     let (status, _) = error_code(disable(&municipal, liaison_user).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Someone not of the platform at all: not found.
     let (status, _) = error_code(
-        revoke(&municipal, hachinohe, user_id(&app, HIROSAKI).await, "staff").await,
+        revoke(
+            &municipal,
+            hachinohe,
+            user_id(&app, HIROSAKI).await,
+            "staff",
+        )
+        .await,
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A role name that does not exist.
     let (status, code) =
         error_code(revoke(&municipal, hachinohe, hachinohe_user, "chief").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_role"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_role")
+    );
     // Nothing changed.
-    assert!(app.sign_in(HIROSAKI).await.get("/api/v1/me").await.status().is_success());
-    assert!(audit_rows(&app, "role_revoked", hirosaki_user).await.is_empty());
+    assert!(app
+        .sign_in(HIROSAKI)
+        .await
+        .get("/api/v1/me")
+        .await
+        .status()
+        .is_success());
+    assert!(audit_rows(&app, "role_revoked", hirosaki_user)
+        .await
+        .is_empty());
 }
 
 #[tokio::test]
@@ -490,15 +548,22 @@ async fn a_platform_keeps_its_last_coordinator() {
     let deputy = user_id(&app, DEPUTY).await;
 
     let (status, code) = error_code(disable(&coordinator, me).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "cannot_disable_self"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "cannot_disable_self")
+    );
 
     assert_eq!(
-        revoke(&coordinator, aomori, deputy, "coordinator").await.status(),
+        revoke(&coordinator, aomori, deputy, "coordinator")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
     // Revoking twice is revoking once: the same answer, one audit row.
     assert_eq!(
-        revoke(&coordinator, aomori, deputy, "coordinator").await.status(),
+        revoke(&coordinator, aomori, deputy, "coordinator")
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
     let rows = audit_rows(&app, "role_revoked", deputy).await;
@@ -507,7 +572,10 @@ async fn a_platform_keeps_its_last_coordinator() {
     assert_eq!(rows[0].platform_id, Some(aomori));
 
     let (status, code) = error_code(revoke(&coordinator, aomori, me, "coordinator").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "last_coordinator"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "last_coordinator")
+    );
     // Still a coordinator, still signed in.
     assert_eq!(
         coordinator
@@ -570,7 +638,10 @@ async fn the_users_page_lists_people_and_its_forms_work_without_javascript() {
     // Without the confirmation box: back to the page, nothing changed.
     let r = post(
         revoke_path.clone(),
-        vec![("csrf_token", coordinator.csrf.clone()), ("role", "staff".into())],
+        vec![
+            ("csrf_token", coordinator.csrf.clone()),
+            ("role", "staff".into()),
+        ],
     )
     .await;
     assert_see_other(&r, "/p/hirosaki/users?error=confirm_required");
@@ -597,13 +668,19 @@ async fn the_users_page_lists_people_and_its_forms_work_without_javascript() {
         staff.get("/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(audit_rows(&app, "role_revoked", hirosaki_user).await.len(), 1);
+    assert_eq!(
+        audit_rows(&app, "role_revoked", hirosaki_user).await.len(),
+        1
+    );
 
     // Disabling from the prefectural platform's page.
     let liaison = user_id(&app, LIAISON).await;
     let r = post(
         format!("/p/aomori/users/{liaison}/disable"),
-        vec![("csrf_token", coordinator.csrf.clone()), ("confirm", "yes".into())],
+        vec![
+            ("csrf_token", coordinator.csrf.clone()),
+            ("confirm", "yes".into()),
+        ],
     )
     .await;
     assert_see_other(&r, "/p/aomori/users?done=disabled");
@@ -612,7 +689,10 @@ async fn the_users_page_lists_people_and_its_forms_work_without_javascript() {
     let me = user_id(&app, COORDINATOR).await;
     let r = post(
         format!("/p/aomori/users/{me}/disable"),
-        vec![("csrf_token", coordinator.csrf.clone()), ("confirm", "yes".into())],
+        vec![
+            ("csrf_token", coordinator.csrf.clone()),
+            ("confirm", "yes".into()),
+        ],
     )
     .await;
     assert_see_other(&r, "/p/aomori/users?error=cannot_disable_self");
@@ -655,14 +735,23 @@ async fn the_commands_revoke_and_disable_against_a_running_server() {
 
     let (ok, out) = cli(
         &app,
-        &["revoke-role", "--email", HACHINOHE, "--role", "hachinohe:staff"],
+        &[
+            "revoke-role",
+            "--email",
+            HACHINOHE,
+            "--role",
+            "hachinohe:staff",
+        ],
     );
     assert!(ok, "{out}");
     assert!(out.contains("Revoked staff"), "{out}");
     assert!(admin::roles_of(&app.db, user).await.unwrap().is_empty());
     assert_eq!(audit_rows(&app, "role_revoked", user).await.len(), 1);
     let (status, code) = error_code(staff.get("/api/v1/me").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "session_ended"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "session_ended")
+    );
     // From another process: PostgreSQL's NOTIFY, or the SQLite streams' re-check timer.
     let within = if on_postgres() {
         ENDS_WITHIN
@@ -673,28 +762,55 @@ async fn the_commands_revoke_and_disable_against_a_running_server() {
     // Again: nothing to do, still a success.
     let (ok, out) = cli(
         &app,
-        &["revoke-role", "--email", HACHINOHE, "--role", "hachinohe:staff"],
+        &[
+            "revoke-role",
+            "--email",
+            HACHINOHE,
+            "--role",
+            "hachinohe:staff",
+        ],
     );
     assert!(ok && out.contains("did not hold"), "{out}");
     // The last coordinator stays.
     let (ok, out) = cli(
         &app,
-        &["revoke-role", "--email", DEPUTY, "--role", "aomori:coordinator"],
+        &[
+            "revoke-role",
+            "--email",
+            DEPUTY,
+            "--role",
+            "aomori:coordinator",
+        ],
     );
     assert!(ok, "{out}");
     let (ok, out) = cli(
         &app,
-        &["revoke-role", "--email", COORDINATOR, "--role", "aomori:coordinator"],
+        &[
+            "revoke-role",
+            "--email",
+            COORDINATOR,
+            "--role",
+            "aomori:coordinator",
+        ],
     );
-    assert!(!ok && out.contains("at least one active coordinator"), "{out}");
+    assert!(
+        !ok && out.contains("at least one active coordinator"),
+        "{out}"
+    );
 
     let (ok, out) = cli(&app, &["disable-user", "--email", HIROSAKI]);
     assert!(ok && out.contains("disabled"), "{out}");
     let client = app.client();
     let (status, code) = error_code(app.post_session(&client, HIROSAKI, DEMO_PASSWORD).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "account_disabled"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "account_disabled")
+    );
     let hirosaki = user_id(&app, HIROSAKI).await;
-    assert_eq!(audit_rows(&app, "account_disabled", hirosaki).await.len(), 1);
+    assert_eq!(
+        audit_rows(&app, "account_disabled", hirosaki).await.len(),
+        1
+    );
     let (ok, out) = cli(&app, &["enable-user", "--email", HIROSAKI]);
     assert!(ok && out.contains("enabled"), "{out}");
     app.sign_in(HIROSAKI).await;
