@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     ErrorBody, ErrorDetail, InvitationPreview, InvitationsPage, Me, NotificationsPage,
-    PlatformHome, ThreadPage, ThreadsPage,
+    PlatformHome, ThreadPage, ThreadsPage, UsersPage,
 };
 use crate::i18n::Key;
 
@@ -214,6 +214,12 @@ pub mod backend {
             request: &'a Parts,
             slug: String,
         ) -> BoxFuture<'a, InvitationsPage>;
+        /// The people with a role on a platform (its coordinators).
+        fn users_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            slug: String,
+        ) -> BoxFuture<'a, crate::domain::UsersPage>;
         fn invitation_preview<'a>(&'a self, token: String) -> BoxFuture<'a, InvitationPreview>;
         /// The sign-in form's token of this browser's session (made on first ask), so a
         /// sign-in cannot be posted from another site.
@@ -294,6 +300,11 @@ pub async fn fetch_platform_home(slug: String) -> Result<PlatformHome, AppError>
 #[server(prefix = "/sfn", endpoint = "invitations_page", input = GetUrl)]
 pub async fn fetch_invitations_page(slug: String) -> Result<InvitationsPage, AppError> {
     backend::with_request(move |b, parts| b.invitations_page(parts, slug)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "users_page", input = GetUrl)]
+pub async fn fetch_users_page(slug: String) -> Result<UsersPage, AppError> {
+    backend::with_request(move |b, parts| b.users_page(parts, slug)).await
 }
 
 #[server(prefix = "/sfn", endpoint = "invitation_preview", input = GetUrl)]

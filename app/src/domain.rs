@@ -362,6 +362,31 @@ pub struct InvitationsPage {
     pub organisations: Vec<Organisation>,
 }
 
+/// A person holding a role on a platform, as its coordinators see them
+/// (`GET /api/v1/platforms/{id}/users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlatformUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_name: String,
+    /// Their roles on this platform (revocable one by one).
+    pub roles: Vec<Role>,
+    /// Signed-in sessions end and sign-in is refused while disabled.
+    pub disabled: bool,
+    /// Whether the caller may disable (or enable) this account: they coordinate every
+    /// platform the person works on, or its prefectural platform, and it is not them.
+    pub may_disable: bool,
+}
+
+/// What the users page of a platform needs (coordinators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub platform: Platform,
+    pub users: Vec<PlatformUser>,
+}
+
 /// 連絡調整: the state of a liaison thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

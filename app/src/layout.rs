@@ -32,6 +32,9 @@ pub fn Layout(
     let invitations_href = current_platform
         .as_ref()
         .map(|p| format!("/p/{}/invitations", p.slug));
+    let users_href = current_platform
+        .as_ref()
+        .map(|p| format!("/p/{}/users", p.slug));
     let switcher = (me.platforms.len() > 1).then(|| {
         let links = me
             .platforms
@@ -109,6 +112,15 @@ pub fn Layout(
                             view! {
                                 <li>
                                     <a href=href>{tr(Key::Invitations)}</a>
+                                </li>
+                            }
+                        })}
+                    {users_href
+                        .filter(|_| can_invite)
+                        .map(|href| {
+                            view! {
+                                <li>
+                                    <a href=href>{tr(Key::Users)}</a>
                                 </li>
                             }
                         })}

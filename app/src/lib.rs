@@ -22,6 +22,7 @@ mod outreach_pages;
 mod pages;
 pub mod sync;
 mod threads_pages;
+mod users_pages;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -127,6 +128,7 @@ pub fn App() -> impl IntoView {
                     view=pages::InvitationsPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/p/:slug/users") view=users_pages::UsersPageView ssr=SsrMode::Async/>
                 <Route path=path!("/threads") view=threads_pages::ThreadsListPage ssr=SsrMode::Async/>
                 <Route path=path!("/threads/:id") view=threads_pages::ThreadPageView ssr=SsrMode::Async/>
                 <Route path=path!("/practices") view=practices_pages::PracticesListView ssr=SsrMode::Async/>

@@ -94,6 +94,7 @@ pub fn SignInPage() -> impl IntoView {
             "rate_limited" => Key::SignInRateLimited,
             "missing" => Key::SignInMissing,
             "expired" => Key::SignInExpired,
+            "account_disabled" => Key::SignInAccountDisabled,
             _ => Key::SignInInvalid,
         })
     });
@@ -102,6 +103,7 @@ pub fn SignInPage() -> impl IntoView {
             "signed_out" => Some(Key::SignedOut),
             "expired" => Some(Key::SessionExpired),
             "invited" => Some(Key::InvitationAcceptedSignIn),
+            "session_ended" => Some(Key::SessionEndedByCoordinator),
             _ => None,
         })
     };

@@ -21,6 +21,9 @@ use crate::sync::{self, Audience};
 pub enum AdminError {
     #[error("{0}")]
     Invalid(String),
+    /// Refused because of the state of the data (e.g. `last_coordinator`).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -244,8 +247,14 @@ pub async fn grant_role(
     Ok(())
 }
 
-/// Takes a role away; if that closes a network to the user, the sync feed sends them
-/// tombstones for its records at their next pull.
+/// Takes a role away, in one transaction: the role row goes; a platform never loses its
+/// last coordinator (`last_coordinator`); every session of the user ends (their next
+/// request is 401 `session_ended`, their event streams close); and each record that left
+/// their sight is queued for their device as a tombstone
+/// ([`sync::lost_records_for_user`]). Returns false (and changes nothing) when the user
+/// did not hold the role: revoking twice is revoking once. The caller audits and, after
+/// commit, calls [`crate::sync::hub::ChangeHub::account_changed`] for this process's
+/// streams (other instances hear the NOTIFY sent here).
 pub async fn revoke_role(
     db: &(impl ConnectionTrait + TransactionTrait),
     user_id: Uuid,
@@ -254,6 +263,9 @@ pub async fn revoke_role(
 ) -> AdminResult<bool> {
     let txn = db.begin().await?;
     let db = &txn;
+    // The write first: on SQLite a transaction that reads first cannot take the write
+    // lock once another writer has committed. What was held before is what is left plus
+    // what was removed.
     let removed = user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(user_id))
         .filter(user_role::Column::PlatformId.eq(platform_id))
@@ -264,14 +276,166 @@ pub async fn revoke_role(
     if removed == 0 {
         return Ok(false);
     }
-    let after = sync::roots_of_user(db, user_id).await?;
+    // Locked after the delete and before the count: a concurrent revocation on the same
+    // platform counts only once this one has committed.
+    lock_platforms(db, &[platform_id]).await?;
+    if role == Role::Coordinator && active_coordinators(db, platform_id).await? == 0 {
+        return Err(last_coordinator());
+    }
+    let after = roles_of(db, user_id).await?;
+    let mut before = after.clone();
+    before.push((platform_id, role));
+    let (lost_platforms, lost_networks) = lost_between(db, &before, &after).await?;
     if let Some(root) = sync::network_root(db, platform_id).await? {
-        if !after.contains(&root) {
+        if lost_networks.contains(&root) {
             sync::network_records_for_user(db, root, user_id, ChangeOp::Delete).await?;
         }
     }
+    crate::accounts::session_store::end_sessions_of(
+        db,
+        user_id,
+        crate::accounts::ENDED_ROLE_REVOKED,
+    )
+    .await?;
+    sync::notify_account(db, user_id).await?;
+    sync::lost_records_for_user(db, user_id, &lost_platforms, &lost_networks).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Disables (or enables again) an account, in one transaction. Disabling ends every
+/// session of the user at once (their next request is 401 `session_ended` with
+/// `Clear-Site-Data`, their event streams close) and their sign-ins are refused (403
+/// `account_disabled`); their roles stay, so enabling gives back exactly what they had.
+/// A platform never loses its last active coordinator (`last_coordinator`). Returns
+/// false when the account already was in that state (nothing changes). The caller
+/// audits and signals this process's streams after commit.
+pub async fn set_disabled(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user_id: Uuid,
+    disabled: bool,
+) -> AdminResult<bool> {
+    let txn = db.begin().await?;
+    let db = &txn;
+    let changed = user::Entity::update_many()
+        .col_expr(
+            user::Column::DisabledAt,
+            sea_orm::sea_query::Expr::value(disabled.then(Utc::now)),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(if disabled {
+            user::Column::DisabledAt.is_null()
+        } else {
+            user::Column::DisabledAt.is_not_null()
+        })
+        .exec(db)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Ok(false);
+    }
+    if disabled {
+        // As in `revoke_role`: the write, then the lock, then the count.
+        let coordinating: Vec<Uuid> = roles_of(db, user_id)
+            .await?
+            .into_iter()
+            .filter(|(_, role)| *role == Role::Coordinator)
+            .map(|(p, _)| p)
+            .collect();
+        lock_platforms(db, &coordinating).await?;
+        for platform_id in coordinating {
+            if active_coordinators(db, platform_id).await? == 0 {
+                return Err(last_coordinator());
+            }
+        }
+        crate::accounts::session_store::end_sessions_of(
+            db,
+            user_id,
+            crate::accounts::ENDED_ACCOUNT_DISABLED,
+        )
+        .await?;
+    }
+    sync::notify_account(db, user_id).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+fn last_coordinator() -> AdminError {
+    AdminError::Conflict {
+        code: "last_coordinator",
+        message:
+            "A platform keeps at least one active coordinator: give the role to someone else first."
+                .into(),
+    }
+}
+
+/// On PostgreSQL, serialises role changes per platform until commit, so two coordinators
+/// removing each other at once cannot leave a platform with none (SQLite has one writer).
+async fn lock_platforms(db: &impl ConnectionTrait, platforms: &[Uuid]) -> AdminResult<()> {
+    use sea_orm::{DbBackend, QueryOrder, QuerySelect};
+    if platforms.is_empty() || db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // In id order, so two transactions locking overlapping sets cannot deadlock.
+    platform::Entity::find()
+        .filter(platform::Column::Id.is_in(platforms.to_vec()))
+        .order_by_asc(platform::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await?;
+    Ok(())
+}
+
+/// Coordinators of a platform whose accounts are not disabled.
+async fn active_coordinators(db: &impl ConnectionTrait, platform_id: Uuid) -> AdminResult<u64> {
+    use sea_orm::sea_query::Query;
+    use sea_orm::PaginatorTrait;
+    let active = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::DisabledAt.is_null())
+        .to_owned();
+    Ok(user_role::Entity::find()
+        .filter(user_role::Column::PlatformId.eq(platform_id))
+        .filter(user_role::Column::Role.eq(Role::Coordinator.as_str()))
+        .filter(user_role::Column::UserId.in_subquery(active))
+        .count(db)
+        .await?)
+}
+
+/// The (platform, role) pairs a user holds.
+pub async fn roles_of(db: &impl ConnectionTrait, user_id: Uuid) -> AdminResult<Vec<(Uuid, Role)>> {
+    Ok(user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| Role::parse(&r.role).map(|role| (r.platform_id, role)))
+        .collect())
+}
+
+/// The working platforms and network roots in `before` but not in `after`: the same
+/// rules as `Actor::working_platforms` and `Actor::network_roots`.
+async fn lost_between(
+    db: &impl ConnectionTrait,
+    before: &[(Uuid, Role)],
+    after: &[(Uuid, Role)],
+) -> AdminResult<(Vec<Uuid>, Vec<Uuid>)> {
+    let working = |roles: &[(Uuid, Role)]| -> std::collections::BTreeSet<Uuid> {
+        roles
+            .iter()
+            .filter(|(_, r)| *r != Role::Responder)
+            .map(|(p, _)| *p)
+            .collect()
+    };
+    let lost_platforms = working(before)
+        .difference(&working(after))
+        .copied()
+        .collect();
+    let (roots_before, _) = crate::policy::network_of(db, before.iter().map(|(p, _)| *p)).await?;
+    let (roots_after, _) = crate::policy::network_of(db, after.iter().map(|(p, _)| *p)).await?;
+    let lost_networks = roots_before.difference(&roots_after).copied().collect();
+    Ok((lost_platforms, lost_networks))
 }
 
 pub async fn user_by_email(db: &impl ConnectionTrait, email: &str) -> AdminResult<user::Model> {

@@ -115,6 +115,22 @@ impl Backend for PageBackend {
         )
     }
 
+    fn users_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        slug: String,
+    ) -> BoxFuture<'a, app::domain::UsersPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                let platform = actor.scope(&self.0.db).platform_by_slug(&slug).await?;
+                let users = crate::accounts::revocation::list(&self.0, &actor, platform.id).await?;
+                Ok(app::domain::UsersPage { platform, users })
+            }
+            .map_err_app(),
+        )
+    }
+
     fn threads_page<'a>(
         &'a self,
         request: &'a Parts,

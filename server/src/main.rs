@@ -10,7 +10,7 @@ use app::domain::{MemberCategory, PlatformKind, Role, SecretariatRole, Standing}
 use server::accounts::password;
 use server::config::Config;
 use server::startup::Application;
-use server::{admin, db, practice_generator, seed};
+use server::{admin, audit, db, practice_generator, seed};
 
 #[derive(Parser)]
 #[command(
@@ -89,6 +89,25 @@ enum Command {
         /// PLATFORM_SLUG:ROLE, e.g. aomori:coordinator (repeatable).
         #[arg(long = "role", value_parser = parse_grant)]
         roles: Vec<(String, Role)>,
+    },
+    /// Take a role away: the person's sessions end at once and their devices are sent
+    /// tombstones for what they may no longer see. A platform keeps its last coordinator.
+    RevokeRole {
+        #[arg(long)]
+        email: String,
+        /// PLATFORM_SLUG:ROLE, e.g. hachinohe:staff (repeatable).
+        #[arg(long = "role", value_parser = parse_grant, required = true)]
+        roles: Vec<(String, Role)>,
+    },
+    /// Disable an account: its sessions end at once and it cannot sign in; roles are kept.
+    DisableUser {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account again.
+    EnableUser {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -264,5 +283,91 @@ async fn run(command: Command) -> Result<(), String> {
             println!("Added user {} ({})", u.email, u.id);
             Ok(())
         }
+        Command::RevokeRole { email, roles } => {
+            // All the roles or none.
+            let txn = db.begin().await.map_err(|e| e.to_string())?;
+            let u = admin::user_by_email(&txn, &email)
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut lines = Vec::new();
+            for (slug, role) in roles {
+                let p = admin::platform_by_slug(&txn, &slug)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let revoked = admin::revoke_role(&txn, u.id, p.id, role)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if revoked {
+                    audit::record(
+                        &txn,
+                        audit::Entry {
+                            action: "role_revoked",
+                            record_kind: Some("user"),
+                            record_id: Some(u.id),
+                            platform_id: Some(p.id),
+                            detail: Some(serde_json::json!({
+                                "role": role.as_str(),
+                                "by": "kakehashi revoke-role",
+                            })),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                    lines.push(format!("Revoked {role} of {} on {}", u.email, p.slug));
+                } else {
+                    lines.push(format!("{} did not hold {role} on {}", u.email, p.slug));
+                }
+            }
+            txn.commit().await.map_err(|e| e.to_string())?;
+            for line in lines {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::DisableUser { email } => set_disabled(&db, &email, true).await,
+        Command::EnableUser { email } => set_disabled(&db, &email, false).await,
     }
+}
+
+async fn set_disabled(
+    db: &sea_orm::DatabaseConnection,
+    email: &str,
+    disabled: bool,
+) -> Result<(), String> {
+    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let u = admin::user_by_email(&txn, email)
+        .await
+        .map_err(|e| e.to_string())?;
+    let changed = admin::set_disabled(&txn, u.id, disabled)
+        .await
+        .map_err(|e| e.to_string())?;
+    if changed {
+        audit::record(
+            &txn,
+            audit::Entry {
+                action: if disabled {
+                    "account_disabled"
+                } else {
+                    "account_enabled"
+                },
+                record_kind: Some("user"),
+                record_id: Some(u.id),
+                detail: Some(serde_json::json!({
+                    "by": if disabled { "kakehashi disable-user" } else { "kakehashi enable-user" },
+                })),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    txn.commit().await.map_err(|e| e.to_string())?;
+    let state = if disabled { "disabled" } else { "enabled" };
+    if changed {
+        println!("{} is now {state}", u.email);
+    } else {
+        println!("{} was already {state}", u.email);
+    }
+    Ok(())
 }

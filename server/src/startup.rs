@@ -165,6 +165,18 @@ pub fn router(state: AppState) -> Router {
         })
         .route("/p/{slug}/invitations", post(web::create_invitation))
         .route("/invitations/{token}", post(web::accept_invitation))
+        .route(
+            "/p/{slug}/users/{user_id}/revoke",
+            post(accounts::forms::revoke_role),
+        )
+        .route(
+            "/p/{slug}/users/{user_id}/disable",
+            post(accounts::forms::disable_user),
+        )
+        .route(
+            "/p/{slug}/users/{user_id}/enable",
+            post(accounts::forms::enable_user),
+        )
         .route("/threads", post(threads::forms::create_thread))
         .route("/threads/{id}/messages", post(threads::forms::post_message))
         .route(

@@ -95,6 +95,18 @@ pub async fn page_gate(
     }
     let actor = match session_actor(&state, &session).await {
         Ok(actor) => actor,
+        // Ended by a coordinator: to the sign-in page, saying why; a disabled account's
+        // browser also drops its store.
+        Err(ApiError::SessionEnded { clear_storage }) => {
+            let mut response = see_other("/sign-in?notice=session_ended");
+            if clear_storage {
+                let (name, value) = accounts::CLEAR_SITE_DATA;
+                response
+                    .headers_mut()
+                    .insert(name, HeaderValue::from_static(value));
+            }
+            return response;
+        }
         Err(e) => return e.into_response(),
     };
     match actor {
@@ -204,6 +216,7 @@ pub async fn sign_in(
         Ok(created) => created,
         Err(ApiError::InvalidCredentials) => return Ok(back("invalid")),
         Err(ApiError::RateLimited { .. }) => return Ok(back("rate_limited")),
+        Err(ApiError::AccountDisabled) => return Ok(back("account_disabled")),
         Err(e) => return Err(e),
     };
     session
@@ -245,8 +258,8 @@ pub async fn sign_out(
 ) -> ApiResult<Response> {
     match form_actor(&state, &session, form.csrf_token.as_deref()).await {
         Ok(actor) => accounts::sign_out(&state, &session, Some(&actor)).await?,
-        // Already signed out (an expired session): nothing to end.
-        Err(ApiError::Unauthenticated) => {}
+        // Already signed out (an expired or ended session): nothing to end.
+        Err(ApiError::Unauthenticated | ApiError::SessionEnded { .. }) => {}
         Err(e) => return Err(e),
     }
     let (name, value) = accounts::CLEAR_SITE_DATA;

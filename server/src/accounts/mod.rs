@@ -1,9 +1,11 @@
 //! Accounts: passwords, sessions, the actor extractors, sign-in and sign-out, the
 //! confidentiality pledge, and invitations.
 
+pub mod forms;
 pub mod invitations;
 pub mod limits;
 pub mod password;
+pub mod revocation;
 pub mod routes;
 pub mod session_store;
 
@@ -28,6 +30,13 @@ pub const SESSION_USER: &str = "user_id";
 pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
 pub const SESSION_SEEN_AT: &str = "seen_at";
+/// Set, instead of the user, on the sessions of someone whose role was revoked or whose
+/// account was disabled: the next request with that cookie is told why (401
+/// `session_ended`), and for a disabled account its browser store is cleared too.
+pub const SESSION_ENDED: &str = "ended";
+/// Why a session was ended, as stored under [`SESSION_ENDED`].
+pub const ENDED_ROLE_REVOKED: &str = "role_revoked";
+pub const ENDED_ACCOUNT_DISABLED: &str = "account_disabled";
 /// How often activity is written back, extending the idle expiry: not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -39,6 +48,14 @@ pub const CLEAR_SITE_DATA: (&str, &str) = ("clear-site-data", "\"storage\"");
 /// The actor behind this session, if the session is signed in and within its absolute
 /// lifetime; an expired or orphaned session is emptied.
 pub async fn session_actor(state: &AppState, session: &Session) -> ApiResult<Option<Actor>> {
+    let ended: Option<String> = session.get(SESSION_ENDED).await.map_err(session_error)?;
+    if let Some(reason) = ended {
+        // Told once: the session is gone afterwards.
+        session.flush().await.map_err(session_error)?;
+        return Err(ApiError::SessionEnded {
+            clear_storage: reason == ENDED_ACCOUNT_DISABLED,
+        });
+    }
     let user_id: Option<Uuid> = session.get(SESSION_USER).await.map_err(session_error)?;
     let Some(user_id) = user_id else {
         return Ok(None);
@@ -78,6 +95,46 @@ pub async fn session_actor(state: &AppState, session: &Session) -> ApiResult<Opt
             Ok(None)
         }
     }
+}
+
+/// What an open event stream needs to know about its session: the actor as of now, and
+/// when the session expires at the latest (idle or absolute), or `None` when the session
+/// is gone (signed out, ended, expired) or the account is disabled. Read from the
+/// session store directly: the stream's own request does not keep its session alive.
+pub async fn stream_entitlement(
+    state: &AppState,
+    session_id: &str,
+    user_id: Uuid,
+) -> ApiResult<Option<(Actor, chrono::DateTime<Utc>)>> {
+    use crate::entities::session as session_row;
+    let Some(row) = session_row::Entity::find_by_id(session_id.to_string())
+        .filter(session_row::Column::ExpiresAt.gt(Utc::now()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.user_id != Some(user_id) {
+        return Ok(None);
+    }
+    let data: serde_json::Value = serde_json::from_str(&row.data).unwrap_or_default();
+    let signed_in_at = data[SESSION_SIGNED_IN_AT].as_i64().unwrap_or(0);
+    // The same whole-second rule as `session_actor` (expired once the age in seconds
+    // exceeds the lifetime), so the stream never ends while the session still answers.
+    let absolute = chrono::DateTime::<Utc>::from_timestamp(signed_in_at, 0)
+        .map(|at| {
+            at + chrono::Duration::from_std(state.config.session_absolute)
+                .unwrap_or(chrono::Duration::zero())
+                + chrono::Duration::seconds(1)
+        })
+        .unwrap_or_default();
+    let deadline = absolute.min(row.expires_at);
+    if deadline <= Utc::now() {
+        return Ok(None);
+    }
+    Ok(Actor::load(&state.db, user_id, String::new())
+        .await?
+        .map(|actor| (actor, deadline)))
 }
 
 pub fn session_error(e: tower_sessions::session::Error) -> ApiError {
@@ -215,6 +272,8 @@ pub async fn sign_in(
     let user = match user {
         Some(user) if verified && user.disabled_at.is_none() => user,
         other => {
+            // Only someone who knows the password learns that the account is disabled.
+            let disabled = verified && other.as_ref().is_some_and(|u| u.disabled_at.is_some());
             state.sign_in_limiter.record_failure(&email, addr.0);
             audit::record(
                 &state.db,
@@ -222,14 +281,21 @@ pub async fn sign_in(
                     actor_user_id: other.map(|u| u.id),
                     action: "sign_in_failed",
                     remote_addr: Some(addr.0.to_string()),
+                    detail: disabled.then(|| serde_json::json!({"reason": "account_disabled"})),
                     ..Default::default()
                 },
             )
             .await?;
-            return Err(ApiError::InvalidCredentials);
+            return Err(if disabled {
+                ApiError::AccountDisabled
+            } else {
+                ApiError::InvalidCredentials
+            });
         }
     };
 
+    // Nothing of an earlier session (e.g. an `ended` mark) carries into the new one.
+    session.clear().await;
     session.cycle_id().await.map_err(session_error)?;
     let csrf = new_token();
     session
@@ -274,6 +340,11 @@ pub async fn sign_out(state: &AppState, session: &Session, actor: Option<&Actor>
         .await?;
     }
     session.flush().await.map_err(session_error)?;
+    if let Some(actor) = actor {
+        // The event streams of this session end now (on every instance).
+        crate::sync::notify_account(&state.db, actor.user.id).await?;
+        state.changes.account_changed(actor.user.id);
+    }
     Ok(())
 }
 

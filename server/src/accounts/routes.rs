@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use app::domain::{
     AcceptInvitation, ErrorBody, Invitation, InvitationCreated, InvitationPreview, Me,
-    NewInvitation, Pledge, SessionCreated, SignIn,
+    NewInvitation, PlatformUser, Pledge, Role, SessionCreated, SignIn,
 };
 
-use super::{invitations, Authorized, SignedIn};
+use super::{invitations, revocation, Authorized, SignedIn};
 use crate::http::{ApiJson, ApiPath, ApiResult, ClientAddr};
 use crate::state::AppState;
 use crate::sync::idempotency::SecretJson;
@@ -27,6 +27,13 @@ pub fn router() -> Router<AppState> {
             "/platforms/{id}/invitations",
             get(list_invitations).post(create_invitation),
         )
+        .route("/platforms/{id}/users", get(list_platform_users))
+        .route(
+            "/platforms/{id}/users/{user_id}/roles/{role}",
+            axum::routing::delete(revoke_role),
+        )
+        .route("/users/{id}/disable", post(disable_user))
+        .route("/users/{id}/enable", post(enable_user))
         .route("/invitations/{token}", get(preview_invitation))
         .route("/invitations/{token}/accept", post(accept_invitation))
 }
@@ -130,5 +137,68 @@ pub async fn accept_invitation(
     ApiJson(input): ApiJson<AcceptInvitation>,
 ) -> ApiResult<StatusCode> {
     invitations::accept(&state, &token, input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The people holding a role on a platform, with their roles (coordinators).
+#[utoipa::path(get, path = "/api/v1/platforms/{id}/users", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = [PlatformUser]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_platform_users(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<PlatformUser>>> {
+    Ok(Json(revocation::list(&state, &actor, id).await?))
+}
+
+/// Revoke one role of a person on a platform (its coordinators). Their sessions end at
+/// once, their event streams close, and their next sync brings tombstones for every
+/// record they may no longer see. Revoking a role no longer held answers the same.
+#[utoipa::path(delete, path = "/api/v1/platforms/{id}/users/{user_id}/roles/{role}", tag = "accounts",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path), ("role" = String, Path, description = "coordinator, staff, responder, observer or admin")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "`last_coordinator`: a platform keeps one"),
+              (status = 422, body = ErrorBody)))]
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath((id, user_id, role)): ApiPath<(Uuid, Uuid, String)>,
+) -> ApiResult<StatusCode> {
+    let role = Role::parse(&role).ok_or_else(|| {
+        crate::http::ApiError::invalid(
+            "invalid_role",
+            "`role`: coordinator, staff, responder, observer or admin.",
+        )
+    })?;
+    revocation::revoke(&state, &actor, id, user_id, role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disable an account (see the rules in the security notes): its sessions end at once and
+/// it cannot sign in (403 `account_disabled`) until enabled again; its roles are kept.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "`cannot_disable_self` or `last_coordinator`")))]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    revocation::set_disabled(&state, &actor, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Enable a disabled account again (the same people who may disable it).
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn enable_user(
+    State(state): State<AppState>,
+    Authorized(actor): Authorized,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    revocation::set_disabled(&state, &actor, id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,8 +3,10 @@
 //! No maintained sea-orm store exists; this is the trait's four methods and nothing else.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
+    QueryFilter,
+};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
@@ -30,6 +32,26 @@ impl DbSessionStore {
             .await?;
         Ok(result.rows_affected)
     }
+}
+
+/// Ends every session of `user` at once, inside the caller's transaction: each keeps only
+/// the reason ([`super::SESSION_ENDED`]), so its next request is told why and signed out.
+pub async fn end_sessions_of(
+    conn: &impl ConnectionTrait,
+    user: Uuid,
+    reason: &str,
+) -> std::result::Result<u64, sea_orm::DbErr> {
+    let data = serde_json::json!({ super::SESSION_ENDED: reason }).to_string();
+    let result = session::Entity::update_many()
+        .col_expr(
+            session::Column::UserId,
+            sea_orm::sea_query::Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(session::Column::Data, sea_orm::sea_query::Expr::value(data))
+        .filter(session::Column::UserId.eq(user))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 fn backend(e: impl std::fmt::Display) -> Error {
@@ -75,17 +97,17 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
+    /// Updates an existing session only. New sessions always come through `create`
+    /// (tower-sessions calls it for a fresh or cycled id), so a row that is gone was
+    /// signed out or ended: a request that loaded it before must not write it back.
     async fn save(&self, record: &Record) -> Result<()> {
-        session::Entity::insert(active_model(record)?)
-            .on_conflict(
-                OnConflict::column(session::Column::Id)
-                    .update_columns([
-                        session::Column::UserId,
-                        session::Column::Data,
-                        session::Column::ExpiresAt,
-                    ])
-                    .to_owned(),
-            )
+        let row = active_model(record)?;
+        session::Entity::update_many()
+            .set(session::ActiveModel { id: NotSet, ..row })
+            .filter(session::Column::Id.eq(record.id.to_string()))
+            // An ended session keeps its mark: the request that was in flight when it
+            // ended does not overwrite it with the user it had.
+            .filter(session::Column::UserId.is_not_null())
             .exec(&self.db)
             .await
             .map_err(backend)?;

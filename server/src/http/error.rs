@@ -1,7 +1,7 @@
 //! The one error type of the HTTP boundary. The client gets a stable `code` and a message
 //! it can act on; the log gets the cause. Nothing internal reaches the client.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -20,6 +20,11 @@ pub enum ApiError {
     Unauthenticated,
     #[error("invalid credentials")]
     InvalidCredentials,
+    #[error("account disabled")]
+    AccountDisabled,
+    /// The session was ended by someone else (a revoked role, a disabled account).
+    #[error("session ended")]
+    SessionEnded { clear_storage: bool },
     #[error("missing or wrong CSRF token")]
     Csrf,
     #[error("confidentiality pledge not accepted")]
@@ -56,7 +61,10 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated
+            | ApiError::InvalidCredentials
+            | ApiError::SessionEnded { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::AccountDisabled => StatusCode::FORBIDDEN,
             ApiError::Csrf | ApiError::PledgeRequired | ApiError::Forbidden => {
                 StatusCode::FORBIDDEN
             }
@@ -76,6 +84,8 @@ impl ApiError {
             ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::AccountDisabled => "account_disabled",
+            ApiError::SessionEnded { .. } => "session_ended",
             ApiError::Csrf => "csrf",
             ApiError::PledgeRequired => "pledge_required",
             ApiError::Forbidden => "forbidden",
@@ -95,6 +105,12 @@ impl ApiError {
             // One wording with the pages' server functions.
             ApiError::Unauthenticated => AppError::Unauthenticated.message(),
             ApiError::InvalidCredentials => "The email address or password is not correct.".into(),
+            ApiError::AccountDisabled => {
+                "This account has been disabled by a coordinator of your platform.".into()
+            }
+            ApiError::SessionEnded { .. } => {
+                "Your session was ended because your roles changed; sign in again.".into()
+            }
             ApiError::Csrf => {
                 "This request needs the X-CSRF-Token header with the csrf_token of your session."
                     .into()
@@ -126,6 +142,16 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
+        if let ApiError::SessionEnded {
+            clear_storage: true,
+        } = self
+        {
+            // A disabled account's device keeps nothing of theirs.
+            response.headers_mut().insert(
+                HeaderName::from_static(crate::accounts::CLEAR_SITE_DATA.0),
+                HeaderValue::from_static(crate::accounts::CLEAR_SITE_DATA.1),
+            );
+        }
         if let ApiError::RateLimited { retry_after_secs } = self {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -183,7 +209,9 @@ pub fn lost_a_race(error: &sea_orm::DbErr) -> bool {
 impl From<ApiError> for AppError {
     fn from(error: ApiError) -> Self {
         match error {
-            ApiError::Unauthenticated | ApiError::InvalidCredentials => AppError::Unauthenticated,
+            ApiError::Unauthenticated
+            | ApiError::InvalidCredentials
+            | ApiError::SessionEnded { .. } => AppError::Unauthenticated,
             ApiError::PledgeRequired => AppError::PledgeRequired,
             ApiError::NotFound => AppError::NotFound,
             ApiError::Forbidden | ApiError::Csrf => AppError::Forbidden,

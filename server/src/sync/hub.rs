@@ -3,6 +3,11 @@
 //! NOTIFY sent inside each appending transaction wakes every instance's tailer (a
 //! data-less, once-per-transaction poke); a slow poll covers anything else (e.g. the
 //! admin command writing to SQLite from another process).
+//!
+//! Streams also hear when an account's entitlement changes (sign-out, a revoked role, a
+//! disabled account): an in-process [`AccountSignal`], and on PostgreSQL a NOTIFY on
+//! [`ACCOUNTS_CHANNEL`] naming the user, so a stream held by any instance re-checks its
+//! session and actor at once and ends when either is gone.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +19,7 @@ use sea_orm::{
 use tokio::sync::{broadcast, Notify};
 use uuid::Uuid;
 
-use super::{Audience, NOTIFY_CHANNEL};
+use super::{Audience, ACCOUNTS_CHANNEL, NOTIFY_CHANNEL};
 use crate::entities::{change_audience, change_log};
 use crate::policy::Actor;
 
@@ -65,22 +70,58 @@ impl Viewer {
     }
 }
 
+/// An account whose sessions or entitlements may have changed: every stream of that user
+/// re-checks its session and re-resolves its actor (and ends if either is gone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountSignal {
+    /// This user signed out, lost a role, or was disabled or enabled.
+    User(Uuid),
+    /// Signals may have been missed (the LISTEN connection was re-opened, or a stream fell
+    /// behind): every stream re-checks.
+    All,
+}
+
+impl AccountSignal {
+    /// Whether a stream of `user` must re-check.
+    pub fn concerns(self, user: Uuid) -> bool {
+        match self {
+            AccountSignal::User(u) => u == user,
+            AccountSignal::All => true,
+        }
+    }
+}
+
 pub struct ChangeHub {
     sender: broadcast::Sender<Poke>,
+    accounts: broadcast::Sender<AccountSignal>,
     wake: Notify,
 }
 
 impl Default for ChangeHub {
     fn default() -> Self {
         let (sender, _) = broadcast::channel(1024);
+        let (accounts, _) = broadcast::channel(1024);
         ChangeHub {
             sender,
+            accounts,
             wake: Notify::new(),
         }
     }
 }
 
 impl ChangeHub {
+    /// Tell this process's streams of `user` that the account changed. Other instances
+    /// hear it through the NOTIFY the writing transaction sent
+    /// ([`super::notify_account`]).
+    pub fn account_changed(&self, user: Uuid) {
+        // No subscribers is not an error: nobody is watching right now.
+        let _ = self.accounts.send(AccountSignal::User(user));
+    }
+
+    pub fn subscribe_accounts(&self) -> broadcast::Receiver<AccountSignal> {
+        self.accounts.subscribe()
+    }
+
     /// Tell the tailer that this process has committed changes.
     pub fn committed(&self) {
         self.wake.notify_one();
@@ -111,13 +152,25 @@ impl ChangeHub {
         loop {
             match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
                 Ok(mut listener) => {
-                    if let Err(e) = listener.listen(NOTIFY_CHANNEL).await {
+                    if let Err(e) = listener
+                        .listen_all([NOTIFY_CHANNEL, ACCOUNTS_CHANNEL])
+                        .await
+                    {
                         tracing::warn!(error = %e, "LISTEN failed");
                     } else {
-                        // Changes may have been missed while (re)connecting.
+                        // Changes and account signals may have been missed while
+                        // (re)connecting.
                         self.wake.notify_one();
-                        while listener.recv().await.is_ok() {
-                            self.wake.notify_one();
+                        let _ = self.accounts.send(AccountSignal::All);
+                        while let Ok(notification) = listener.recv().await {
+                            if notification.channel() == ACCOUNTS_CHANNEL {
+                                let signal = Uuid::parse_str(notification.payload())
+                                    .map(AccountSignal::User)
+                                    .unwrap_or(AccountSignal::All);
+                                let _ = self.accounts.send(signal);
+                            } else {
+                                self.wake.notify_one();
+                            }
                         }
                     }
                 }

@@ -57,6 +57,27 @@ impl Audience {
 /// Only PostgreSQL needs telling: NOTIFY inside the transaction is delivered at commit,
 /// once per transaction however many rows it appended (a data-less poke).
 pub const NOTIFY_CHANNEL: &str = "kakehashi_changes";
+/// Account signals between instances: the payload is the user id whose sessions or
+/// entitlements changed (see [`hub::AccountSignal`]).
+pub const ACCOUNTS_CHANNEL: &str = "kakehashi_accounts";
+
+/// Tells every instance (PostgreSQL; delivered at commit when `conn` is a transaction)
+/// that `user`'s sessions or entitlements changed, so their event streams re-check. The
+/// writing process also calls [`hub::ChangeHub::account_changed`] after commit; SQLite
+/// has one serving process, and its streams also re-check on a timer for changes made
+/// by the admin command from another process.
+pub async fn notify_account(conn: &impl ConnectionTrait, user: Uuid) -> Result<(), DbErr> {
+    if conn.get_database_backend() == DbBackend::Postgres {
+        conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [ACCOUNTS_CHANNEL.into(), user.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Any fixed number: the advisory lock that orders appends to the change log.
 const APPEND_LOCK: i64 = 0x6b616b65;
 
@@ -188,4 +209,72 @@ pub async fn roots_of_user(
             .await?
             .0,
     )
+}
+
+/// When a user loses access (a revoked role), every record that left their visibility
+/// must reach their device as a tombstone: the feed only sends changes whose audience
+/// names the user as they are *now*, so the changes addressed to what they lost (their
+/// former working platforms and networks) would never be sent again. This appends, for
+/// each record ever addressed to `lost_platforms` or `lost_networks` (and for each of the
+/// user's own notifications about a thread or request), one change for that user alone;
+/// the feed then evaluates it against their current rights and sends a delete (or, if
+/// they still see the record another way, its current state). Returns how many changes
+/// were appended. Call it last in the revoking transaction.
+pub async fn lost_records_for_user(
+    txn: &impl ConnectionTrait,
+    user: Uuid,
+    lost_platforms: &[Uuid],
+    lost_networks: &[Uuid],
+) -> Result<usize, DbErr> {
+    use sea_orm::sea_query::Query;
+    use sea_orm::{ColumnTrait, Condition, QueryFilter, QuerySelect};
+
+    use crate::entities::notification;
+    let mut records: std::collections::BTreeSet<(String, Uuid)> = Default::default();
+    if !lost_platforms.is_empty() || !lost_networks.is_empty() {
+        let addressed = Query::select()
+            .column(change_audience::Column::Cursor)
+            .from(change_audience::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(change_audience::Column::PlatformId.is_in(lost_platforms.to_vec()))
+                    .add(change_audience::Column::NetworkId.is_in(lost_networks.to_vec())),
+            )
+            .to_owned();
+        let rows: Vec<(String, Uuid)> = change_log::Entity::find()
+            .select_only()
+            .column(change_log::Column::Kind)
+            .column(change_log::Column::RecordId)
+            .distinct()
+            .filter(change_log::Column::Cursor.in_subquery(addressed))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        records.extend(rows);
+    }
+    let notifications: Vec<Uuid> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
+        .filter(notification::Column::UserId.eq(user))
+        .filter(
+            Condition::any()
+                .add(notification::Column::ThreadId.is_not_null())
+                .add(notification::Column::OutreachRequestId.is_not_null()),
+        )
+        .into_tuple()
+        .all(txn)
+        .await?;
+    records.extend(
+        notifications
+            .into_iter()
+            .map(|id| (ChangeKind::Notification.as_str().to_string(), id)),
+    );
+    let audience = Audience::user(user);
+    for (kind, id) in &records {
+        // Kinds this build does not know are skipped by the feed anyway.
+        if let Some(kind) = ChangeKind::parse(kind) {
+            append(txn, kind, *id, ChangeOp::Delete, &audience).await?;
+        }
+    }
+    Ok(records.len())
 }

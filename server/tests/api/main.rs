@@ -18,6 +18,7 @@ mod pages;
 mod platforms;
 mod practices;
 mod server_functions;
+mod revocation;
 mod sync;
 mod thread_pages;
 mod threads;

@@ -364,7 +364,13 @@ async fn a_revoked_role_turns_the_network_into_tombstones() {
         .await
         .expect("revoke"));
 
-    // At the next pull, not the next sign-in.
+    // The revocation ended the session; the device signs in again and resumes from
+    // its cursor.
+    assert_eq!(
+        staff.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let staff = app.sign_in("hachinohe@aomori.example").await;
     let (after, _) = pull_all(&staff, cursor).await;
     assert_eq!(ids(&after, "platform", "delete"), seen);
     assert!(ids(&after, "platform", "upsert").is_empty());
