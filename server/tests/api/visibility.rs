@@ -306,7 +306,10 @@ async fn personal_data_is_refused_in_units_and_sectors() {
     json_with(r, StatusCode::OK, "submit").await;
     let org = app.organisation_id(KEIEISHA_ORG).await;
     let r = coordinator
-        .post(&path, &json!({"action": "route", "organisation_ids": [org]}))
+        .post(
+            &path,
+            &json!({"action": "route", "organisation_ids": [org]}),
+        )
         .await;
     json_with(r, StatusCode::OK, "route").await;
     let answer = json!({
@@ -384,4 +387,24 @@ async fn search_marks_half_width_and_full_width_text_as_written() {
             assert_eq!(marks(&hit["snippet"]), snippet, "{query}: {hit}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_plain_answer_is_still_replayed_byte_for_byte() {
+    let app = TestApp::spawn().await;
+    let hachinohe = app.sign_in(HACHINOHE).await;
+    let key = Uuid::new_v4().to_string();
+    let body = practice("再送の確認", "要約", "platform", "draft");
+    let send = || {
+        hachinohe
+            .request(reqwest::Method::POST, "/api/v1/practices")
+            .header("Idempotency-Key", &key)
+            .json(&body)
+            .send()
+    };
+    let first = json_with(send().await.expect("POST"), StatusCode::CREATED, "first").await;
+    let second = send().await.expect("POST");
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    let second = json_with(second, StatusCode::CREATED, "replay").await;
+    assert_eq!(first, second, "the same answer, byte for byte");
 }
