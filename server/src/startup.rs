@@ -294,7 +294,9 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         // Before sessions and routing: a forbidden character in the address is refused
         // for every route (API, pages, server functions) alike.
-        .layer(axum::middleware::from_fn(crate::http::boundary::check_address))
+        .layer(axum::middleware::from_fn(
+            crate::http::boundary::check_address,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -38,7 +38,8 @@ pub fn see_other(to: &str) -> Response {
         .add(b'|')
         .add(b'}');
     let encoded = percent_encoding::utf8_percent_encode(to, LOCATION).to_string();
-    let location = HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    let location =
+        HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static("/"));
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 

@@ -235,15 +235,47 @@ mod tests {
 
     /// Characters the check must refuse in any text.
     const BAD: &[char] = &[
-        '\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1B}', '\u{1F}', '\u{7F}', '\u{80}',
-        '\u{85}', '\u{9F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
-        '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{FDD0}', '\u{FDEF}', '\u{FFFE}',
-        '\u{FFFF}', '\u{1FFFE}', '\u{10FFFF}',
+        '\u{0}',
+        '\u{1}',
+        '\u{8}',
+        '\u{B}',
+        '\u{C}',
+        '\u{1B}',
+        '\u{1F}',
+        '\u{7F}',
+        '\u{80}',
+        '\u{85}',
+        '\u{9F}',
+        '\u{202A}',
+        '\u{202B}',
+        '\u{202C}',
+        '\u{202D}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2067}',
+        '\u{2068}',
+        '\u{2069}',
+        '\u{FDD0}',
+        '\u{FDEF}',
+        '\u{FFFE}',
+        '\u{FFFF}',
+        '\u{1FFFE}',
+        '\u{10FFFF}',
     ];
     /// Invisible in a name, harmless in running text.
     const INVISIBLE: &[char] = &[
-        '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{200E}', '\u{200F}',
-        '\u{061C}', '\u{2028}', '\u{2029}', '\u{00AD}', '\u{E0041}',
+        '\u{200B}',
+        '\u{200C}',
+        '\u{200D}',
+        '\u{2060}',
+        '\u{FEFF}',
+        '\u{200E}',
+        '\u{200F}',
+        '\u{061C}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{00AD}',
+        '\u{E0041}',
     ];
 
     fn bad_char() -> impl Strategy<Value = char> {
@@ -303,7 +335,10 @@ mod tests {
     }
 
     fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("a source directory").flatten() {
+        for entry in std::fs::read_dir(dir)
+            .expect("a source directory")
+            .flatten()
+        {
             let path = entry.path();
             if path.is_dir() {
                 rust_files(&path, out);
@@ -335,7 +370,10 @@ mod tests {
         let mut files = Vec::new();
         rust_files(&server.join("src"), &mut files);
         let mut offenders = Vec::new();
-        for file in files.iter().filter(|f| !f.starts_with(server.join("src/http"))) {
+        for file in files
+            .iter()
+            .filter(|f| !f.starts_with(server.join("src/http")))
+        {
             let text = std::fs::read_to_string(file).expect("a source file");
             for (n, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or_default();
@@ -350,7 +388,11 @@ mod tests {
                 }
             }
         }
-        assert!(offenders.is_empty(), "client text read around the boundary:\n{}", offenders.join("\n"));
+        assert!(
+            offenders.is_empty(),
+            "client text read around the boundary:\n{}",
+            offenders.join("\n")
+        );
 
         let mut app_files = Vec::new();
         rust_files(&server.join("../app/src"), &mut app_files);
@@ -373,7 +415,10 @@ mod tests {
     fn names_refuse_invisible_characters() {
         for &c in INVISIBLE {
             let text = format!("報告{c}書");
-            assert!(check_text("f", &text, false).is_ok(), "{c:?} in running text");
+            assert!(
+                check_text("f", &text, false).is_ok(),
+                "{c:?} in running text"
+            );
             let err = name("subject", &text, 100, true).unwrap_err();
             assert_eq!(err.code(), "invalid_field", "{c:?}");
         }

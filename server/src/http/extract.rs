@@ -59,7 +59,11 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = form_body(req, state).await?;
-        super::boundary::check_pairs(&form_urlencoded::parse(&bytes).into_owned().collect::<Vec<_>>())?;
+        super::boundary::check_pairs(
+            &form_urlencoded::parse(&bytes)
+                .into_owned()
+                .collect::<Vec<_>>(),
+        )?;
         let fields = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
         serde_path_to_error::deserialize::<_, T>(fields)
             .map(ApiForm)

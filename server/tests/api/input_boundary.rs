@@ -35,12 +35,27 @@ const BAD_JSON: &[(&str, char)] = &[
 
 /// Percent-encoded forms of characters no address may carry.
 const BAD_QUERY: &[&str] = &[
-    "%00", "%07", "%09", "%0A", "%0D", "%1B", "%7F", "%C2%85", "%E2%80%AE", "%E2%81%A6",
-    "%EF%B7%90", "%EF%BF%BF",
+    "%00",
+    "%07",
+    "%09",
+    "%0A",
+    "%0D",
+    "%1B",
+    "%7F",
+    "%C2%85",
+    "%E2%80%AE",
+    "%E2%81%A6",
+    "%EF%B7%90",
+    "%EF%BF%BF",
 ];
 
 /// Sends a raw JSON text (so escapes reach the server exactly as typed).
-async fn post_raw(client: &Client, url: String, csrf: Option<&str>, body: String) -> reqwest::Response {
+async fn post_raw(
+    client: &Client,
+    url: String,
+    csrf: Option<&str>,
+    body: String,
+) -> reqwest::Response {
     let mut r = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -100,9 +115,7 @@ async fn control_characters_in_json_are_refused_naming_the_field() {
             &coordinator.client,
             app.url("/api/v1/threads"),
             Some(&coordinator.csrf),
-            format!(
-                r#"{{"subject":"件名{escape}","platform_ids":["{aomori}"],"body":"本文"}}"#
-            ),
+            format!(r#"{{"subject":"件名{escape}","platform_ids":["{aomori}"],"body":"本文"}}"#),
         )
         .await;
         assert_invalid_field(r, "subject", &format!("thread subject {what}")).await;
@@ -184,7 +197,9 @@ async fn control_characters_in_addresses_are_refused() {
         }
     }
     // Text that is only unusual passes.
-    let r = coordinator.get("/api/v1/threads?q=%E5%B0%B1%E5%8A%B4+%EF%BC%AB%EF%BC%B0%EF%BC%A9").await;
+    let r = coordinator
+        .get("/api/v1/threads?q=%E5%B0%B1%E5%8A%B4+%EF%BC%AB%EF%BC%B0%EF%BC%A9")
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -227,7 +242,11 @@ async fn control_characters_in_forms_are_refused() {
         assert_invalid_field(r, "email", &format!("sign-in email {c:?}")).await;
     }
     assert_eq!(
-        coordinator.get_json("/api/v1/threads").await.as_array().map(Vec::len),
+        coordinator
+            .get_json("/api/v1/threads")
+            .await
+            .as_array()
+            .map(Vec::len),
         Some(0)
     );
     assert_eq!(coordinator.get_json("/api/v1/practices").await["total"], 0);
@@ -258,7 +277,10 @@ async fn multipart_fields_are_checked_and_file_names_cleaned() {
         &pdf_bytes(),
     );
     let r = coordinator
-        .request(reqwest::Method::POST, &format!("/api/v1/threads/{thread}/attachments"))
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/threads/{thread}/attachments"),
+        )
         .header(reqwest::header::CONTENT_TYPE, header)
         .body(body)
         .send()
@@ -344,7 +366,13 @@ async fn names_refuse_invisible_characters() {
     }
     // A person's name, on accepting an invitation.
     let (_, token) = app
-        .invite(&coordinator, "aomori", "new-person@aomori.example", "staff", "青森労働局")
+        .invite(
+            &coordinator,
+            "aomori",
+            "new-person@aomori.example",
+            "staff",
+            "青森労働局",
+        )
         .await;
     let r = bare_client()
         .post(app.url(&format!("/api/v1/invitations/{token}/accept")))
@@ -354,7 +382,11 @@ async fn names_refuse_invisible_characters() {
         .unwrap();
     assert_invalid_field(r, "display_name", "display name with a zero-width space").await;
     assert_eq!(
-        coordinator.get_json("/api/v1/threads").await.as_array().map(Vec::len),
+        coordinator
+            .get_json("/api/v1/threads")
+            .await
+            .as_array()
+            .map(Vec::len),
         Some(0)
     );
 }
@@ -386,7 +418,9 @@ async fn every_query_parameter_is_bounded() {
             body.chars().take(300).collect::<String>()
         );
     }
-    let r = coordinator.get(&format!("/api/v1/threads?q={}", "就".repeat(200))).await;
+    let r = coordinator
+        .get(&format!("/api/v1/threads?q={}", "就".repeat(200)))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -423,7 +457,11 @@ async fn redirect_targets_stay_on_the_site() {
         let r = sign_in_form(
             &app,
             &client,
-            &[("email", COORDINATOR), ("password", DEMO_PASSWORD), ("next", next)],
+            &[
+                ("email", COORDINATOR),
+                ("password", DEMO_PASSWORD),
+                ("next", next),
+            ],
         )
         .await;
         assert_see_other(&r, "/");
@@ -433,11 +471,19 @@ async fn redirect_targets_stay_on_the_site() {
     let r = sign_in_form(
         &app,
         &client,
-        &[("email", COORDINATOR), ("password", "wrong"), ("next", "/\r\nSet-Cookie: a=b")],
+        &[
+            ("email", COORDINATOR),
+            ("password", "wrong"),
+            ("next", "/\r\nSet-Cookie: a=b"),
+        ],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).starts_with("/sign-in?error=invalid&next="), "{}", location(&r));
+    assert!(
+        location(&r).starts_with("/sign-in?error=invalid&next="),
+        "{}",
+        location(&r)
+    );
     // An invitation page address with characters no header may carry never fails.
     let r = client
         .post(app.url("/invitations/%E6%97%A5%E6%9C%AC"))
@@ -461,7 +507,11 @@ async fn sign_in_form_needs_its_token() {
     let attacker = app.client();
     let r = attacker
         .post(app.url("/auth/sign-in"))
-        .form(&[("email", COORDINATOR), ("password", DEMO_PASSWORD), ("next", "/")])
+        .form(&[
+            ("email", COORDINATOR),
+            ("password", DEMO_PASSWORD),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();
@@ -503,7 +553,11 @@ async fn sign_in_form_needs_its_token() {
     let r = sign_in_form(
         &app,
         &victim,
-        &[("email", COORDINATOR), ("password", DEMO_PASSWORD), ("next", "/p/aomori")],
+        &[
+            ("email", COORDINATOR),
+            ("password", DEMO_PASSWORD),
+            ("next", "/p/aomori"),
+        ],
     )
     .await;
     assert_see_other(&r, "/p/aomori");

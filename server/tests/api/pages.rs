@@ -67,7 +67,11 @@ pub(crate) async fn sign_in_token(app: &TestApp, client: &Client) -> String {
 }
 
 /// Posts the sign-in form as the page does: with this client's `csrf_token`.
-pub(crate) async fn sign_in_form(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -> Response {
+pub(crate) async fn sign_in_form(
+    app: &TestApp,
+    client: &Client,
+    fields: &[(&str, &str)],
+) -> Response {
     let token = sign_in_token(app, client).await;
     let mut fields = fields.to_vec();
     fields.push(("csrf_token", &token));
@@ -261,12 +265,7 @@ async fn form_sign_in_failures_go_back_to_the_form() {
     let me = get(&app, &client, "/api/v1/me").await;
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 
-    let r = sign_in_form(
-        &app,
-        &client,
-        &[("email", COORDINATOR), ("password", "")],
-    )
-    .await;
+    let r = sign_in_form(&app, &client, &[("email", COORDINATOR), ("password", "")]).await;
     assert_see_other(&r, "/sign-in?error=missing&next=/");
     let r = sign_in_form(&app, &client, &[("email", COORDINATOR)]).await;
     assert_see_other(&r, "/sign-in?error=missing&next=/");
