@@ -245,7 +245,7 @@ mod tests {
         use app::outreach::{Company, NewResponse};
         let response = NewResponse {
             body: "受け入れ可能です。".into(),
-            placements_offered: 1,
+            placements_offered: app::bounded::Placements::new(1).expect("1 is in range"),
             companies: vec![
                 Company {
                     name: "青森食品".into(),

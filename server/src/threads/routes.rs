@@ -132,9 +132,8 @@ pub async fn list_messages(
     State(state): State<AppState>,
     Authorized(actor): Authorized,
     ApiPath(id): ApiPath<Uuid>,
-    query: Result<Query<MessagesQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<MessagesQuery>,
 ) -> ApiResult<Response> {
-    let Query(query) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
     let limit = query.limit.unwrap_or(super::MESSAGES_PAGE);
     let page = super::list_messages(&state, &actor, id, query.before, limit).await?;
     let mut response = Json(page.messages).into_response();
