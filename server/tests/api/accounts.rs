@@ -510,8 +510,17 @@ async fn a_disabled_user_is_signed_out_and_cannot_sign_in() {
         error_code(r).await,
         (StatusCode::UNAUTHORIZED, "unauthenticated".into())
     );
+    // The right password of a disabled account says so (it reveals nothing a wrong one
+    // would: the caller already knows the password).
     let r = app
         .post_session(&app.client(), "hirosaki@aomori.example", DEMO_PASSWORD)
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "account_disabled".into())
+    );
+    let r = app
+        .post_session(&app.client(), "hirosaki@aomori.example", "not-the-password")
         .await;
     assert_eq!(
         error_code(r).await,
