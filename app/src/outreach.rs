@@ -572,6 +572,39 @@ pub struct OutreachList {
     pub per_page: u64,
 }
 
+impl crate::personal_data::FreeText for NewOutreachRequest {
+    const FREE_TEXT: &'static [&'static str] = &[
+        "title",
+        "description",
+        "area",
+        "profile.age_band",
+        "profile.desired_work",
+        "profile.hours",
+        "profile.accommodations_note",
+        "profile.start",
+    ];
+}
+
+impl crate::personal_data::FreeText for OutreachPatch {
+    const FREE_TEXT: &'static [&'static str] =
+        <NewOutreachRequest as crate::personal_data::FreeText>::FREE_TEXT;
+}
+
+impl crate::personal_data::FreeText for Transition {
+    const FREE_TEXT: &'static [&'static str] = &["comment", "outcome.note"];
+}
+
+impl crate::personal_data::FreeText for NewResponse {
+    const FREE_TEXT: &'static [&'static str] = &[
+        "body",
+        "companies[].name",
+        "companies[].sector",
+        "companies[].area",
+        "conditions",
+        "next_steps",
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,37 +682,4 @@ mod tests {
         assert!(!may_answer(OutreachState::Routed, Some(Declined)));
         assert!(!may_answer(OutreachState::Closed, Some(Answered)));
     }
-}
-
-impl crate::personal_data::FreeText for NewOutreachRequest {
-    const FREE_TEXT: &'static [&'static str] = &[
-        "title",
-        "description",
-        "area",
-        "profile.age_band",
-        "profile.desired_work",
-        "profile.hours",
-        "profile.accommodations_note",
-        "profile.start",
-    ];
-}
-
-impl crate::personal_data::FreeText for OutreachPatch {
-    const FREE_TEXT: &'static [&'static str] =
-        <NewOutreachRequest as crate::personal_data::FreeText>::FREE_TEXT;
-}
-
-impl crate::personal_data::FreeText for Transition {
-    const FREE_TEXT: &'static [&'static str] = &["comment", "outcome.note"];
-}
-
-impl crate::personal_data::FreeText for NewResponse {
-    const FREE_TEXT: &'static [&'static str] = &[
-        "body",
-        "companies[].name",
-        "companies[].sector",
-        "companies[].area",
-        "conditions",
-        "next_steps",
-    ];
 }

@@ -214,9 +214,7 @@ impl From<ApiError> for AppError {
             | ApiError::SessionEnded { .. } => AppError::Unauthenticated,
             ApiError::PledgeRequired => AppError::PledgeRequired,
             ApiError::NotFound => AppError::NotFound,
-            ApiError::Forbidden | ApiError::Csrf | ApiError::AccountDisabled => {
-                AppError::Forbidden
-            }
+            ApiError::Forbidden | ApiError::Csrf | ApiError::AccountDisabled => AppError::Forbidden,
             ApiError::BadRequest(message) => AppError::BadRequest(message),
             ApiError::Invalid { code, message } => AppError::Invalid {
                 code: code.into(),

@@ -25,6 +25,9 @@ use crate::http::input::{json, parse_json};
 use crate::policy::tests::{actor, practice};
 use crate::policy::Actor;
 
+/// A search filter stated again as a test over one row, to compare with the index.
+type RowMatch = Box<dyn Fn(&good_practice::Model) -> bool>;
+
 /// Title words: no two share a bigram, so a search for one finds only its own.
 const WORDS: [&str; 3] = ["就労体験", "農業研修", "ｶﾌｪ運営"];
 const TAGS: [&str; 3] = ["福祉", "居場所", "職場見学"];
@@ -252,7 +255,7 @@ impl World {
                 return Err(format!("{who}: database {by_db:?} ≠ row rule {by_row:?}"));
             }
             let keys = actor.practice_keys();
-            let mut filters: Vec<(PracticeFilter, Box<dyn Fn(&good_practice::Model) -> bool>)> =
+            let mut filters: Vec<(PracticeFilter, RowMatch)> =
                 vec![(PracticeFilter::default(), Box::new(|_| true))];
             for word in WORDS {
                 filters.push((

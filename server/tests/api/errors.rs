@@ -287,7 +287,10 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/platforms/{id}/members", &["get"]),
         ("/api/v1/organisations", &["get"]),
         ("/api/v1/platforms/{id}/users", &["get"]),
-        ("/api/v1/platforms/{id}/users/{user_id}/roles/{role}", &["delete"]),
+        (
+            "/api/v1/platforms/{id}/users/{user_id}/roles/{role}",
+            &["delete"],
+        ),
         ("/api/v1/users/{id}/disable", &["post"]),
         ("/api/v1/users/{id}/enable", &["post"]),
         ("/api/v1/platforms/{id}/invitations", &["get", "post"]),

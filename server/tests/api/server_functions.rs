@@ -172,7 +172,10 @@ async fn invisible_and_malformed_ids_are_404_and_400() {
     }
     // A control character never reaches a server function: the address check names it.
     let got = refusal(get(&hirosaki.client, &app, "/sfn/outreach_form_page?id=%00").await).await;
-    assert_eq!(got, (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field".into()));
+    assert_eq!(
+        got,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field".into())
+    );
 }
 
 #[tokio::test]
