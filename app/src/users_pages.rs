@@ -55,6 +55,7 @@ fn Confirm(id: String) -> impl IntoView {
             {tr(Key::ConfirmAction)}
         </label>
     }
+    .into_any()
 }
 
 #[component]
@@ -81,6 +82,7 @@ fn UserRow(user: PlatformUser, base: String, csrf: String) -> impl IntoView {
                     </form>
                 </li>
             }
+            .into_any()
         })
         .collect_view();
     let account = user.may_disable.then(|| {
@@ -99,6 +101,7 @@ fn UserRow(user: PlatformUser, base: String, csrf: String) -> impl IntoView {
                 <button type="submit" class=if danger { "danger" } else { "" }>{tr(label)}</button>
             </form>
         }
+        .into_any()
     });
     let status = if user.disabled {
         Key::UserDisabled
@@ -115,6 +118,7 @@ fn UserRow(user: PlatformUser, base: String, csrf: String) -> impl IntoView {
             <td>{tr(status)} {account}</td>
         </tr>
     }
+    .into_any()
 }
 
 #[component]
@@ -127,7 +131,7 @@ fn UsersView(data: UsersPage, csrf: String) -> impl IntoView {
         .users
         .iter()
         .cloned()
-        .map(|user| view! { <UserRow user base=base.clone() csrf=csrf.clone()/> })
+        .map(|user| view! { <UserRow user base=base.clone() csrf=csrf.clone()/> }.into_any())
         .collect_view();
     view! {
         <h1>{tr(Key::UsersTitle)} " — " {data.platform.name.clone()}</h1>
