@@ -5,21 +5,34 @@
 
 SHELL := /bin/bash
 TOOLS_DIR ?= $(HOME)/.cache/kakehashi-tools
-# Our tools first: cargo-leptos, wasm-bindgen, and binaryen's wasm-opt from end2end's npm packages.
-export PATH := $(TOOLS_DIR)/bin:$(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Our tools first: wasm-bindgen, binaryen's wasm-opt (xtask's npm package), Playwright.
+export PATH := $(TOOLS_DIR)/bin:$(CURDIR)/xtask/node_modules/.bin:$(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export KAKEHASHI_DATA_DIR ?= $(CURDIR)/data
 export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 export LEPTOS_OUTPUT_NAME ?= kakehashi
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test tools build lint unit-test postgres-test e2e bench
+.PHONY: run test tools build-tools build site lint unit-test postgres-test e2e bench watch
+
+# What building and running need; `tools` adds what the tests need.
+build-tools:
+	@scripts/setup-tools.sh build
 
 tools:
-	@scripts/setup-tools.sh
+	@scripts/setup-tools.sh test
 
-build: tools
-	cargo leptos build --release
-	node scripts/precompress.mjs target/site/pkg
+# The release site (hashed, precompressed, first page's wasm within its budget) and the
+# release server. xtask/ drives it: see its doc comment and the README.
+build: build-tools
+	cargo xtask build
+
+# The release site alone: what the browser tests need beside the debug server.
+site: build-tools
+	cargo xtask site
+
+# Development: rebuild and restart on every change.
+watch: build-tools
+	cargo xtask watch
 
 run: build
 	@target/release/kakehashi seed --demo --if-empty
@@ -46,8 +59,13 @@ postgres-test: tools
 	  echo "KAKEHASHI_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run"; \
 	fi
 
-e2e: build
-	cd end2end && npx playwright test
+# The browser tests run the release site against the debug server the integration tests
+# built: the same code, without a second (release) compile of the whole server. The same
+# invocation as `unit-test` (nothing to do after it): a plain `cargo build` of the binary
+# would resolve the dependencies' features without the dev-dependencies and rebuild them.
+e2e: tools site
+	cargo nextest run --no-run
+	cd end2end && KAKEHASHI_BIN=target/debug/kakehashi npx playwright test
 
 test: lint unit-test postgres-test e2e
 

@@ -13,7 +13,11 @@ import type { FullConfig } from '@playwright/test';
  */
 
 const repo = path.resolve(__dirname, '..');
-const binary = path.join(repo, 'target', 'release', 'kakehashi');
+// `make e2e` passes the debug server the integration tests already built (KAKEHASHI_BIN);
+// run by hand, the release build is the default.
+const binary = process.env.KAKEHASHI_BIN
+  ? path.resolve(repo, process.env.KAKEHASHI_BIN)
+  : path.join(repo, 'target', 'release', 'kakehashi');
 const siteRoot = path.join(repo, 'target', 'site');
 const LISTENING = /Kakehashi is listening on (http:\/\/[^\s]+)/;
 const START_TIMEOUT_MS = 60_000;
@@ -63,7 +67,7 @@ async function waitHealthy(baseURL: string, server: ChildProcess) {
 export default async function globalSetup(config: FullConfig) {
   for (const needed of [binary, path.join(siteRoot, 'pkg')]) {
     if (!fs.existsSync(needed)) {
-      throw new Error(`${needed} is missing: make the release build first (cargo leptos build --release).`);
+      throw new Error(`${needed} is missing: build it first (make build, or cargo xtask site and cargo build -p server).`);
     }
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kakehashi-e2e-'));

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Browser tests of Kakehashi. `global-setup.ts` seeds a fresh demo database in a temp
- * directory, starts the release build of `kakehashi serve` on a free port and hands its
+ * directory, starts `kakehashi serve` (the binary KAKEHASHI_BIN names) on a free port and hands its
  * URL to the tests as KAKEHASHI_BASE_URL (see tests/fixtures.ts). The browser is
  * Debian's Chromium: Playwright never downloads one here.
  */

@@ -45,9 +45,11 @@ pub struct Application {
     pub state: AppState,
 }
 
-/// Leptos options from the environment (`LEPTOS_*`, set by cargo-leptos), defaulting to the
-/// site cargo-leptos builds (`target/site`). Hashed asset names are used when the hash
-/// file cargo-leptos writes sits beside the binary.
+/// Leptos options from the environment (`LEPTOS_*`), defaulting to the site `cargo xtask`
+/// builds (`target/site`). Hashed asset names are used when the site's own `hash.txt`
+/// (written with it by `cargo xtask site`, so it always matches) or else one beside the
+/// binary (where cargo-leptos puts it) exists; a debug and a release server thus serve the
+/// same built site.
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     let mut options = leptos::config::get_configuration(None)
         .map(|c| c.leptos_options)
@@ -59,10 +61,19 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         options.site_root = "target/site".into();
     }
     if std::env::var("LEPTOS_HASH_FILES").is_err() {
-        options.hash_files = std::env::current_exe()
+        let beside_binary = std::env::current_exe()
             .ok()
             .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .is_some_and(|path| path.exists());
+            .filter(|path| path.exists());
+        let in_site = std::path::Path::new(options.site_root.as_ref())
+            .join(options.hash_file.as_ref())
+            .canonicalize()
+            .ok();
+        // Leptos joins `hash_file` onto the binary's directory; an absolute path replaces it.
+        if let Some(in_site) = &in_site {
+            options.hash_file = in_site.to_string_lossy().as_ref().into();
+        }
+        options.hash_files = beside_binary.is_some() || in_site.is_some();
     }
     options.site_addr = config.addr;
     options
