@@ -107,7 +107,7 @@ pub async fn stream_entitlement(
     user_id: Uuid,
 ) -> ApiResult<Option<(Actor, chrono::DateTime<Utc>)>> {
     use crate::entities::session as session_row;
-    let Some(row) = session_row::Entity::find_by_id(session_id.to_string())
+    let Some(row) = session_row::Entity::find_by_id(session_store::row_id(session_id))
         .filter(session_row::Column::ExpiresAt.gt(Utc::now()))
         .one(&state.db)
         .await?
