@@ -1077,7 +1077,10 @@ async fn notify_requesters(
 }
 
 /// An addressed organisation answers (again, if it likes): the request becomes answered
-/// and the requesting platform is told.
+/// and the requesting platform is told. The answer is written only if the request is
+/// still at the version its checks read (409 `edit_conflict` otherwise, nothing kept), so
+/// an answer never lands on a request closed or withdrawn in the same instant, and of
+/// two answers sent at once one lands and the other is sent again on purpose.
 pub async fn respond(
     state: &AppState,
     actor: &Actor,
@@ -1143,6 +1146,32 @@ pub async fn respond(
 
     let now = Utc::now();
     let txn = state.db.begin().await?;
+    // The checks above hold only for the request as read: claim it at that version, in
+    // this transaction, before writing anything. A close, withdrawal, routing or another
+    // answer that committed in between has moved the version on, and this answer is
+    // refused (nothing is kept) rather than landing on a request that changed under it.
+    let claimed = outreach_request::Entity::update_many()
+        .col_expr(
+            outreach_request::Column::State,
+            Expr::value(OutreachState::Answered.as_str()),
+        )
+        .col_expr(
+            outreach_request::Column::Version,
+            Expr::value(row.version + 1),
+        )
+        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now))
+        .filter(outreach_request::Column::Id.eq(id))
+        .filter(outreach_request::Column::Version.eq(row.version))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if claimed == 0 {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict {
+            code: "edit_conflict",
+            message: "The request changed while you were answering: load it again and send the answer again if it is still open.".into(),
+        });
+    }
     let response = outreach_response::ActiveModel {
         id: Set(Uuid::new_v4()),
         request_id: Set(id),
@@ -1165,24 +1194,6 @@ pub async fn respond(
         .col_expr(outreach_recipient::Column::UpdatedAt, Expr::value(now))
         .filter(outreach_recipient::Column::RequestId.eq(id))
         .filter(outreach_recipient::Column::OrganisationId.eq(actor.organisation.id))
-        .exec(&txn)
-        .await?;
-    // Answered is answered, whoever else declined; only an open request moves.
-    outreach_request::Entity::update_many()
-        .col_expr(
-            outreach_request::Column::State,
-            Expr::value(OutreachState::Answered.as_str()),
-        )
-        .col_expr(
-            outreach_request::Column::Version,
-            sea_orm::sea_query::ExprTrait::add(Expr::col(outreach_request::Column::Version), 1),
-        )
-        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now))
-        .filter(outreach_request::Column::Id.eq(id))
-        .filter(outreach_request::Column::State.is_in([
-            OutreachState::Routed.as_str(),
-            OutreachState::Answered.as_str(),
-        ]))
         .exec(&txn)
         .await?;
     record(
