@@ -465,23 +465,39 @@ pub struct PracticeFormPage {
 
 impl PracticeFilter {
     /// From the library page's query string; what does not parse is left out.
-    pub fn from_params(params: &[(String, String)]) -> Self {
+    /// The search a page's query string asks for, read as `GET /api/v1/practices` reads
+    /// it: a value that is not one of its parameter's (a year out of 2000–2100, a negative
+    /// offset, an unknown target group) is 422 `invalid_query` naming it, never dropped.
+    pub fn parse_params(params: &[(String, String)]) -> Result<Self, crate::api::AppError> {
+        use crate::bounded::{query_number, query_param};
         let get = |name: &str| {
             params
                 .iter()
                 .find(|(k, v)| k == name && !v.trim().is_empty())
-                .map(|(_, v)| v.trim().to_string())
+                .map(|(_, v)| v.trim())
         };
-        PracticeFilter {
-            q: get("q"),
-            target_group: get("target_group").and_then(|g| TargetGroup::parse(&g)),
-            tag: get("tag"),
-            area: get("area"),
-            platform: get("platform").and_then(|p| Uuid::parse_str(&p).ok()),
-            year: get("year").and_then(|y| y.parse().ok()),
-            featured: get("featured").is_some_and(|f| f == "true" || f == "1"),
-            offset: get("offset").and_then(|o| o.parse().ok()).unwrap_or(0),
-        }
+        Ok(PracticeFilter {
+            q: get("q").map(str::to_string),
+            target_group: query_param("target_group", get("target_group"), TargetGroup::parse)?,
+            tag: get("tag").map(str::to_string),
+            area: get("area").map(str::to_string),
+            platform: query_param("platform", get("platform"), |p| Uuid::parse_str(p).ok())?,
+            year: query_number("year", get("year"))?,
+            featured: query_param("featured", get("featured"), |f| match f {
+                "true" | "1" | "on" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            })?
+            .unwrap_or(false),
+            // Past `MAX_OFFSET` the search itself answers 422 `offset_too_large`.
+            offset: query_param("offset", get("offset"), |o| o.parse::<u64>().ok())?.unwrap_or(0),
+        })
+    }
+
+    /// [`Self::parse_params`] for showing the page's own links: a search the server
+    /// refused shows as no search.
+    pub fn from_params(params: &[(String, String)]) -> Self {
+        Self::parse_params(params).unwrap_or_default()
     }
 
     /// The library page's address for this search.
