@@ -223,17 +223,20 @@ pub struct PracticeVersion {
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct PracticeFilter {
-    /// Words to find in title, summary, body and tags; all must match. At most
-    /// `MAX_WORDS` words and `MAX_QUERY_CHARS` characters.
+    /// Words to find in title, summary, body and tags; all must match. At most 10 words
+    /// and 100 characters (422 `invalid_query` beyond).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(max_length = 100))]
     pub q: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<TargetGroup>,
     /// Only practices with this tag; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(max_length = 50))]
     pub tag: Option<String>,
     /// Only practices of this area; at most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(max_length = 200))]
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Uuid>,
@@ -245,8 +248,9 @@ pub struct PracticeFilter {
     /// Only practices featured (周知) across the network.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub featured: bool,
-    /// How many results to skip (paging); at most `MAX_OFFSET` (10,000).
+    /// How many results to skip (paging): 0 to 10,000 (422 `offset_too_large` beyond).
     #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ssr", param(minimum = 0, maximum = 10000))]
     pub offset: u64,
 }
 
