@@ -32,6 +32,7 @@ use crate::entities::{
     membership, organisation, outreach_event, outreach_recipient, outreach_request,
     outreach_response, platform, user, user_role,
 };
+use crate::http::boundary::name;
 use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
 use crate::notifications::{self, About};
@@ -60,14 +61,14 @@ fn check_profile(profile: Profile) -> ApiResult<Profile> {
     accommodations.sort();
     accommodations.dedup();
     Ok(Profile {
-        age_band: text("profile.age_band", &profile.age_band, 20, false)?,
-        desired_work: text(
+        age_band: name("profile.age_band", &profile.age_band, 20, false)?,
+        desired_work: name(
             "profile.desired_work",
             &profile.desired_work,
             MAX_SHORT_CHARS,
             false,
         )?,
-        hours: text("profile.hours", &profile.hours, MAX_SHORT_CHARS, false)?,
+        hours: name("profile.hours", &profile.hours, MAX_SHORT_CHARS, false)?,
         accommodations,
         accommodations_note: text(
             "profile.accommodations_note",
@@ -75,7 +76,7 @@ fn check_profile(profile: Profile) -> ApiResult<Profile> {
             MAX_TEXT_CHARS,
             false,
         )?,
-        start: text("profile.start", &profile.start, MAX_SHORT_CHARS, false)?,
+        start: name("profile.start", &profile.start, MAX_SHORT_CHARS, false)?,
         people: profile.people,
     })
 }
@@ -663,9 +664,9 @@ pub async fn create(
     input: NewOutreachRequest,
 ) -> ApiResult<OutreachRequest> {
     let platform = requesting_platform(state, actor, input.platform_id).await?;
-    let title = crate::http::boundary::name("title", &input.title, MAX_TITLE_CHARS, true)?;
+    let title = name("title", &input.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &input.description, MAX_TEXT_CHARS, false)?;
-    let area = text("area", &input.area, MAX_SHORT_CHARS, false)?;
+    let area = name("area", &input.area, MAX_SHORT_CHARS, false)?;
     refuse_personal_data_in(&input)?;
     let profile = check_profile(input.profile)?;
     let suggested = check_organisations(state, actor, &input.organisation_ids).await?;
@@ -722,7 +723,7 @@ pub async fn patch(
     let title = input
         .title
         .as_deref()
-        .map(|t| crate::http::boundary::name("title", t, MAX_TITLE_CHARS, true))
+        .map(|t| name("title", t, MAX_TITLE_CHARS, true))
         .transpose()?;
     let description = input
         .description
@@ -732,7 +733,7 @@ pub async fn patch(
     let area = input
         .area
         .as_deref()
-        .map(|t| text("area", t, MAX_SHORT_CHARS, false))
+        .map(|t| name("area", t, MAX_SHORT_CHARS, false))
         .transpose()?;
     refuse_personal_data_in(&input)?;
     let profile = input.profile.map(check_profile).transpose()?;
@@ -1122,19 +1123,19 @@ pub async fn respond(
     let mut companies = Vec::with_capacity(input.companies.len());
     for (i, c) in input.companies.iter().enumerate() {
         companies.push(Company {
-            name: text(
+            name: name(
                 &format!("companies[{i}].name"),
                 &c.name,
                 MAX_SHORT_CHARS,
                 true,
             )?,
-            sector: text(
+            sector: name(
                 &format!("companies[{i}].sector"),
                 &c.sector,
                 MAX_SHORT_CHARS,
                 false,
             )?,
-            area: text(
+            area: name(
                 &format!("companies[{i}].area"),
                 &c.area,
                 MAX_SHORT_CHARS,
