@@ -327,7 +327,7 @@ pub async fn fetch_threads_page(
     mine: Option<String>,
     mentions: Option<String>,
 ) -> Result<ThreadsPage, AppError> {
-    let filter = crate::domain::ThreadFilter::from_params(q, state, platform, mine, mentions);
+    let filter = crate::domain::ThreadFilter::parse_params(q, state, platform, mine, mentions)?;
     backend::with_request(move |b, parts| b.threads_page(parts, filter)).await
 }
 
@@ -352,7 +352,8 @@ pub async fn fetch_outreach_list_page(
     overdue: Option<String>,
     page: Option<String>,
 ) -> Result<crate::outreach::OutreachListPage, AppError> {
-    let filter = crate::outreach::OutreachFilter::from_params(state, kind, platform, overdue, page);
+    let filter =
+        crate::outreach::OutreachFilter::parse_params(state, kind, platform, overdue, page)?;
     backend::with_request(move |b, parts| b.outreach_list_page(parts, filter)).await
 }
 
@@ -375,7 +376,7 @@ pub async fn fetch_outreach_form_page(
 pub async fn fetch_practices_page(
     params: Vec<(String, String)>,
 ) -> Result<crate::practices::PracticesPage, AppError> {
-    let filter = crate::practices::PracticeFilter::from_params(&params);
+    let filter = crate::practices::PracticeFilter::parse_params(&params)?;
     backend::with_request(move |b, parts| b.practices_page(parts, filter)).await
 }
 

@@ -334,6 +334,42 @@ impl utoipa::PartialSchema for InputDate {
 #[cfg(feature = "ssr")]
 impl utoipa::ToSchema for InputDate {}
 
+/// A query parameter of a page or a server function, read as the API reads it: absent or
+/// empty is `None`; anything `parse` refuses (a number out of its range, a value not in
+/// its list) is 422 `invalid_query` naming the parameter, never dropped or clamped.
+pub fn query_param<T>(
+    name: &str,
+    value: Option<&str>,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<T>, crate::api::AppError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .ok_or_else(|| crate::api::AppError::Invalid {
+                code: "invalid_query".into(),
+                message: format!("`{name}`: {v:?} is not one of the values this page takes."),
+            }),
+    }
+}
+
+/// [`query_param`] of a bounded number, saying its range.
+pub fn query_number<T: FromStr<Err = OutOfRange>>(
+    name: &str,
+    value: Option<&str>,
+) -> Result<Option<T>, crate::api::AppError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|e: OutOfRange| crate::api::AppError::Invalid {
+                code: "invalid_query".into(),
+                message: format!("`{name}`: {e}."),
+            }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

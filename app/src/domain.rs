@@ -338,14 +338,35 @@ impl ThreadFilter {
         mine: Option<String>,
         mentions: Option<String>,
     ) -> Self {
-        let on = |v: Option<String>| matches!(v.as_deref(), Some("1" | "true" | "on"));
-        ThreadFilter {
+        Self::parse_params(q, state, platform, mine, mentions).unwrap_or_default()
+    }
+
+    /// The threads a page's query string asks for, read as `GET /api/v1/threads` reads
+    /// it: a value not of its parameter (an unknown state, a malformed platform id) is
+    /// 422 `invalid_query` naming it, never dropped.
+    pub fn parse_params(
+        q: Option<String>,
+        state: Option<String>,
+        platform: Option<String>,
+        mine: Option<String>,
+        mentions: Option<String>,
+    ) -> Result<Self, crate::api::AppError> {
+        use crate::bounded::query_param;
+        let on = |name: &str, v: Option<String>| {
+            query_param(name, v.as_deref(), |v| match v {
+                "1" | "true" | "on" => Some(true),
+                "0" | "false" => Some(false),
+                _ => None,
+            })
+            .map(|v| v.unwrap_or(false))
+        };
+        Ok(ThreadFilter {
             q: q.filter(|q| !q.trim().is_empty()),
-            state: state.as_deref().and_then(ThreadState::parse),
-            platform: platform.as_deref().and_then(|p| Uuid::parse_str(p).ok()),
-            mine: on(mine),
-            mentions: on(mentions),
-        }
+            state: query_param("state", state.as_deref(), ThreadState::parse)?,
+            platform: query_param("platform", platform.as_deref(), |p| Uuid::parse_str(p).ok())?,
+            mine: on("mine", mine)?,
+            mentions: on("mentions", mentions)?,
+        })
     }
 
     pub fn searches(&self) -> bool {

@@ -497,6 +497,35 @@ pub struct OutreachFilter {
 
 impl OutreachFilter {
     /// From the list page's query string; what does not parse is ignored.
+    /// The list a page's query string asks for, read as `GET /api/v1/outreach-requests`
+    /// reads it: a value not of its parameter (`page=-1`, an unknown state) is 422
+    /// `invalid_query` naming it, never dropped or clamped.
+    pub fn parse_params(
+        state: Option<String>,
+        kind: Option<String>,
+        platform: Option<String>,
+        overdue: Option<String>,
+        page: Option<String>,
+    ) -> Result<Self, crate::api::AppError> {
+        use crate::bounded::{query_number, query_param};
+        Ok(OutreachFilter {
+            state: query_param("state", state.as_deref(), OutreachState::parse)?,
+            kind: query_param("kind", kind.as_deref(), OutreachKind::parse)?,
+            platform: query_param("platform", platform.as_deref(), |p| Uuid::parse_str(p).ok())?,
+            organisation: None,
+            overdue: query_param("overdue", overdue.as_deref(), |o| match o {
+                "1" | "true" | "on" => Some(true),
+                "0" | "false" => Some(false),
+                _ => None,
+            })?
+            .unwrap_or(false),
+            page: query_number::<Page>("page", page.as_deref())?.unwrap_or_default(),
+            per_page: PerPage::default(),
+        })
+    }
+
+    /// [`Self::parse_params`] for showing the page's own links and form: a list the
+    /// server refused shows as the whole list.
     pub fn from_params(
         state: Option<String>,
         kind: Option<String>,
@@ -504,15 +533,7 @@ impl OutreachFilter {
         overdue: Option<String>,
         page: Option<String>,
     ) -> Self {
-        OutreachFilter {
-            state: state.as_deref().and_then(OutreachState::parse),
-            kind: kind.as_deref().and_then(OutreachKind::parse),
-            platform: platform.as_deref().and_then(|p| Uuid::parse_str(p).ok()),
-            organisation: None,
-            overdue: matches!(overdue.as_deref(), Some("1" | "true" | "on")),
-            page: page.and_then(|p| p.parse().ok()).unwrap_or_default(),
-            per_page: PerPage::default(),
-        }
+        Self::parse_params(state, kind, platform, overdue, page).unwrap_or_default()
     }
 }
 

@@ -223,17 +223,20 @@ pub struct PracticeVersion {
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct PracticeFilter {
-    /// Words to find in title, summary, body and tags; all must match. At most
-    /// `MAX_WORDS` words and `MAX_QUERY_CHARS` characters.
+    /// Words to find in title, summary, body and tags; all must match. At most 10 words
+    /// and 100 characters (422 `invalid_query` beyond).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(max_length = 100))]
     pub q: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<TargetGroup>,
     /// Only practices with this tag; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(max_length = 50))]
     pub tag: Option<String>,
     /// Only practices of this area; at most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(max_length = 200))]
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Uuid>,
@@ -245,8 +248,9 @@ pub struct PracticeFilter {
     /// Only practices featured (周知) across the network.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub featured: bool,
-    /// How many results to skip (paging); at most `MAX_OFFSET` (10,000).
+    /// How many results to skip (paging): 0 to 10,000 (422 `offset_too_large` beyond).
     #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ssr", param(minimum = 0, maximum = 10000))]
     pub offset: u64,
 }
 
@@ -465,23 +469,39 @@ pub struct PracticeFormPage {
 
 impl PracticeFilter {
     /// From the library page's query string; what does not parse is left out.
-    pub fn from_params(params: &[(String, String)]) -> Self {
+    /// The search a page's query string asks for, read as `GET /api/v1/practices` reads
+    /// it: a value that is not one of its parameter's (a year out of 2000–2100, a negative
+    /// offset, an unknown target group) is 422 `invalid_query` naming it, never dropped.
+    pub fn parse_params(params: &[(String, String)]) -> Result<Self, crate::api::AppError> {
+        use crate::bounded::{query_number, query_param};
         let get = |name: &str| {
             params
                 .iter()
                 .find(|(k, v)| k == name && !v.trim().is_empty())
-                .map(|(_, v)| v.trim().to_string())
+                .map(|(_, v)| v.trim())
         };
-        PracticeFilter {
-            q: get("q"),
-            target_group: get("target_group").and_then(|g| TargetGroup::parse(&g)),
-            tag: get("tag"),
-            area: get("area"),
-            platform: get("platform").and_then(|p| Uuid::parse_str(&p).ok()),
-            year: get("year").and_then(|y| y.parse().ok()),
-            featured: get("featured").is_some_and(|f| f == "true" || f == "1"),
-            offset: get("offset").and_then(|o| o.parse().ok()).unwrap_or(0),
-        }
+        Ok(PracticeFilter {
+            q: get("q").map(str::to_string),
+            target_group: query_param("target_group", get("target_group"), TargetGroup::parse)?,
+            tag: get("tag").map(str::to_string),
+            area: get("area").map(str::to_string),
+            platform: query_param("platform", get("platform"), |p| Uuid::parse_str(p).ok())?,
+            year: query_number("year", get("year"))?,
+            featured: query_param("featured", get("featured"), |f| match f {
+                "true" | "1" | "on" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            })?
+            .unwrap_or(false),
+            // Past `MAX_OFFSET` the search itself answers 422 `offset_too_large`.
+            offset: query_param("offset", get("offset"), |o| o.parse::<u64>().ok())?.unwrap_or(0),
+        })
+    }
+
+    /// [`Self::parse_params`] for showing the page's own links: a search the server
+    /// refused shows as no search.
+    pub fn from_params(params: &[(String, String)]) -> Self {
+        Self::parse_params(params).unwrap_or_default()
     }
 
     /// The library page's address for this search.

@@ -10,6 +10,7 @@ mod m20261125_000003_threads;
 mod m20261129_000004_outreach;
 mod m20261129_000005_practices;
 mod m20261129_000006_practice_history;
+mod m20261201_000007_session_hashes;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_outreach::Migration),
             Box::new(m20261129_000005_practices::Migration),
             Box::new(m20261129_000006_practice_history::Migration),
+            Box::new(m20261201_000007_session_hashes::Migration),
         ]
     }
 }

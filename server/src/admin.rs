@@ -194,7 +194,8 @@ pub async fn add_user(
     organisation_id: Uuid,
     password_hash: &str,
 ) -> AdminResult<user::Model> {
-    let email = normalise_email(email);
+    let email = crate::accounts::checked_email("email", email)
+        .map_err(|e| AdminError::Invalid(format!("{email:?}: {e}")))?;
     if !valid_email(&email) {
         return Err(AdminError::Invalid(format!(
             "{email:?} is not an email address"

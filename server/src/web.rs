@@ -356,8 +356,9 @@ pub async fn create_invitation(
             Ok(see_other(&format!("{page}?created={token}")))
         }
         Err(ApiError::Invalid { code, .. }) => {
-            let code = if code == "invalid_email" {
-                code
+            // The address refused for its characters (`invalid_field`) or its shape.
+            let code = if code == "invalid_email" || code == "invalid_field" {
+                "invalid_email"
             } else {
                 "failed"
             };

@@ -16,7 +16,7 @@ use app::domain::{
     NewInvitation, Role, MIN_PASSWORD_CHARS,
 };
 
-use super::{new_token, normalise_email, password};
+use super::{new_token, password};
 use crate::audit;
 use crate::entities::{invitation, membership, organisation, platform, user, user_role};
 use crate::http::{ApiError, ApiResult};
@@ -29,18 +29,32 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// A plausible address: one `@`, something on each side, a dot in the domain, no spaces.
+/// A plausible address, strictly: printable ASCII only (no internationalised addresses,
+/// so no look-alike letters from other scripts), at most 254 characters, one `@` with
+/// something before it, and a domain of at least two dot-separated labels of letters,
+/// digits and hyphens. Characters that are not even text (spaces, invisible format
+/// characters) are refused before this, by [`super::checked_email`].
 pub fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
     !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
         && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && local.chars().all(|c| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '"' | '\\' | '<' | '>' | '(' | ')' | ',' | ';' | ':' | '[' | ']'
+                )
+        })
+        && domain.contains('.')
+        && domain.split('.').all(label_ok)
 }
 
 fn status_of(row: &invitation::Model) -> InvitationStatus {
@@ -77,7 +91,7 @@ pub async fn create(
         .scope(&state.db)
         .platform_to_manage(platform_id)
         .await?;
-    let email = normalise_email(&input.email);
+    let email = super::checked_email("email", &input.email)?;
     if !valid_email(&email) {
         return Err(ApiError::invalid(
             "invalid_email",
@@ -331,5 +345,10 @@ mod tests {
         assert!(!valid_email("staff@localhost"));
         assert!(!valid_email("a b@example.jp"));
         assert!(!valid_email("@example.jp"));
+        assert!(!valid_email("stаff@aomori.example"), "a Cyrillic а");
+        assert!(!valid_email("staff@aomori..example"));
+        assert!(!valid_email("staff@-aomori.example"));
+        assert!(!valid_email("a\"b@aomori.example"));
+        assert!(valid_email("first.last+tag@city.aomori.example"));
     }
 }

@@ -107,7 +107,7 @@ pub async fn stream_entitlement(
     user_id: Uuid,
 ) -> ApiResult<Option<(Actor, chrono::DateTime<Utc>)>> {
     use crate::entities::session as session_row;
-    let Some(row) = session_row::Entity::find_by_id(session_id.to_string())
+    let Some(row) = session_row::Entity::find_by_id(session_store::row_id(session_id))
         .filter(session_row::Column::ExpiresAt.gt(Utc::now()))
         .one(&state.db)
         .await?
@@ -218,6 +218,28 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// An e-mail address as a person types it, wherever one is accepted (sign-in, an
+/// invitation, `kakehashi add-user`): surrounding spaces are dropped and it is lower
+/// cased, but an address that holds a space, a line break, a control character or an
+/// invisible format character (zero-width space, BOM, soft hyphen, tag characters: the
+/// makings of a look-alike account) is refused with 422 `invalid_field` naming `field`.
+pub fn checked_email(field: &str, email: &str) -> ApiResult<String> {
+    let email = normalise_email(email);
+    if let Some(c) = email
+        .chars()
+        .find(|&c| c.is_whitespace() || crate::http::boundary::is_forbidden_in_name(c))
+    {
+        return Err(ApiError::invalid(
+            "invalid_field",
+            format!(
+                "`{field}`: an e-mail address cannot hold U+{:04X} (a space, line break or invisible character); type the address again.",
+                c as u32
+            ),
+        ));
+    }
+    Ok(email)
+}
+
 fn new_token() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
@@ -249,7 +271,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> ApiResult<SessionCreated> {
-    let email = normalise_email(email);
+    let email = checked_email("email", email)?;
     if let Some(retry_after_secs) = state.sign_in_limiter.retry_after(&email, addr.0) {
         return Err(ApiError::RateLimited { retry_after_secs });
     }

@@ -1,12 +1,16 @@
 //! tower-sessions' store on Kakehashi's own database (SQLite or PostgreSQL through
 //! sea-orm), so sessions stay server-side and survive restarts and several instances.
 //! No maintained sea-orm store exists; this is the trait's four methods and nothing else.
+//!
+//! A session's id is the cookie's value, a bearer secret: the table keeps only its SHA-256
+//! ([`row_id`]), so a copy of the database (a backup, a dump) signs nobody in.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
     QueryFilter,
 };
+use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
@@ -54,6 +58,15 @@ pub async fn end_sessions_of(
     Ok(result.rows_affected)
 }
 
+/// The key a session is kept under: the SHA-256 of its id (the cookie's value), hex.
+pub fn row_id(session_id: &str) -> String {
+    hex::encode(Sha256::digest(session_id.as_bytes()))
+}
+
+fn stored(id: &Id) -> String {
+    row_id(&id.to_string())
+}
+
 fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
@@ -67,7 +80,7 @@ fn active_model(record: &Record) -> Result<session::ActiveModel> {
         .and_then(|v| v.as_str())
         .and_then(|s| Uuid::parse_str(s).ok());
     Ok(session::ActiveModel {
-        id: Set(record.id.to_string()),
+        id: Set(stored(&record.id)),
         user_id: Set(user_id),
         data: Set(serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?),
         expires_at: Set(expires_at),
@@ -80,7 +93,7 @@ impl SessionStore for DbSessionStore {
         // A collision of 128-bit random ids is all but impossible; retry anyway rather
         // than overwrite someone else's session.
         loop {
-            let exists = session::Entity::find_by_id(record.id.to_string())
+            let exists = session::Entity::find_by_id(stored(&record.id))
                 .one(&self.db)
                 .await
                 .map_err(backend)?
@@ -104,7 +117,7 @@ impl SessionStore for DbSessionStore {
         let row = active_model(record)?;
         session::Entity::update_many()
             .set(session::ActiveModel { id: NotSet, ..row })
-            .filter(session::Column::Id.eq(record.id.to_string()))
+            .filter(session::Column::Id.eq(stored(&record.id)))
             // An ended session keeps its mark: the request that was in flight when it
             // ended does not overwrite it with the user it had.
             .filter(session::Column::UserId.is_not_null())
@@ -115,7 +128,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some(row) = session::Entity::find_by_id(id.to_string())
+        let Some(row) = session::Entity::find_by_id(stored(id))
             .filter(session::Column::ExpiresAt.gt(Utc::now()))
             .one(&self.db)
             .await
@@ -134,7 +147,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        session::Entity::delete_by_id(id.to_string())
+        session::Entity::delete_by_id(stored(id))
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -108,6 +108,149 @@ pub fn check_json(value: &serde_json::Value) -> ApiResult<()> {
     walk(value, &mut String::new())
 }
 
+/// Where a value lies in a JSON body, built only when a refusal names it.
+#[derive(Clone, Copy)]
+enum JsonPath<'p> {
+    Root,
+    Key(&'p JsonPath<'p>, &'p str),
+    Index(&'p JsonPath<'p>, usize),
+}
+
+impl std::fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            JsonPath::Root => f.write_str("(body)"),
+            JsonPath::Key(JsonPath::Root, key) => f.write_str(key),
+            JsonPath::Key(parent, key) => write!(f, "{parent}.{key}"),
+            JsonPath::Index(JsonPath::Root, i) => write!(f, "[{i}]"),
+            JsonPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// Marks the two refusals of [`parse_json`] among serde_json's own errors.
+const REFUSED: &str = "kakehashi refused: ";
+
+/// serde_json's words for a `\u` escape of a lone UTF-16 surrogate.
+fn is_lone_surrogate(message: &str) -> bool {
+    message.contains("lone leading surrogate in hex escape")
+        || message.contains("unexpected end of hex escape")
+}
+
+/// An error met while reading the value at `path`, turned into a refusal naming the field
+/// when it is a lone surrogate (serde_json says only where, in lines and columns).
+fn named<E: serde::de::Error>(path: &JsonPath, e: E) -> E {
+    let message = e.to_string();
+    if !message.starts_with(REFUSED) && is_lone_surrogate(&message) {
+        E::custom(format!(
+            "{REFUSED}`{}`: a \\u escape of a lone UTF-16 surrogate is no character; send the text itself or a surrogate pair.",
+            path.to_string().escape_debug()
+        ))
+    } else {
+        e
+    }
+}
+
+/// Reads a JSON value strictly, as serde_json's own `Value` does not: an object that
+/// names the same key twice is refused (serde_json keeps the last silently, so two
+/// readers of one body could disagree on what it says).
+#[derive(Clone, Copy)]
+struct Strict<'p>(JsonPath<'p>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self).map_err(|e| named(&self.0, e))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) =
+            seq.next_element_seed(Strict(JsonPath::Index(&self.0, items.len())))?
+        {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map
+            .next_key::<String>()
+            .map_err(|e| named(&JsonPath::Key(&self.0, "(key)"), e))?
+        {
+            let path = JsonPath::Key(&self.0, &key);
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "{REFUSED}`{}`: the key is given twice in one object; send it once.",
+                    path.to_string().escape_debug()
+                )));
+            }
+            let value = map.next_value_seed(Strict(path))?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+/// The JSON text of a request body as a value, strictly. Not JSON at all (or not UTF-8)
+/// is 400; JSON that could be read two ways — a key given twice in one object, or a `\u`
+/// escape of a lone UTF-16 surrogate (`"\ud800"`, which is no character and which each
+/// reader repairs differently) — is 422 `invalid_field` naming the field.
+pub fn parse_json(body: &[u8]) -> ApiResult<serde_json::Value> {
+    use serde::de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = Strict(JsonPath::Root)
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    value.map_err(|e| {
+        let message = e.to_string();
+        match message.strip_prefix(REFUSED) {
+            Some(refusal) => ApiError::invalid("invalid_field", refusal.to_string()),
+            None => ApiError::BadRequest(format!(
+                "The body is not valid JSON (or not valid UTF-8): {message}"
+            )),
+        }
+    })
+}
+
 /// Every field of a urlencoded form: names single-line, values may span lines.
 pub fn check_pairs(pairs: &[(String, String)]) -> ApiResult<()> {
     for (key, value) in pairs {
@@ -117,14 +260,56 @@ pub fn check_pairs(pairs: &[(String, String)]) -> ApiResult<()> {
     Ok(())
 }
 
-/// A name people click (a subject, a title, a person's or an organisation's name):
-/// trimmed, 1 (when `required`) to `max` characters, on one line, with no invisible
-/// format character ([`is_forbidden_in_name`]); otherwise 422 `invalid_field`.
+/// Characters that are letters or symbols to Unicode but draw nothing: the Hangul
+/// fillers (U+115F, U+1160, U+3164, U+FFA0), the braille blank (U+2800), the Khmer
+/// inherent vowels (U+17B4, U+17B5) and the Mongolian vowel separator (U+180E). A name
+/// may hold them beside something visible, never only them.
+pub fn draws_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{2800}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+    )
+}
+
+/// A character a reader sees: a letter, digit, punctuation mark or symbol that draws
+/// something. Spaces, marks on their own, format characters and [`draws_nothing`] do not.
+pub fn is_visible(c: char) -> bool {
+    use unicode_properties::GeneralCategoryGroup as G;
+    !draws_nothing(c)
+        && !c.is_whitespace()
+        && matches!(
+            c.general_category_group(),
+            G::Letter | G::Number | G::Punctuation | G::Symbol
+        )
+}
+
+/// A name people click (a subject, a title, a label, a person's or an organisation's
+/// name): trimmed, 1 (when `required`) to `max` characters, on one line, with no invisible
+/// format character ([`is_forbidden_in_name`]); a name that is not empty has at least one
+/// [`is_visible`] character (a title of Hangul fillers or braille blanks reads as blank).
+/// Otherwise 422 `invalid_field`.
 pub fn name(field: &str, value: &str, max: usize, required: bool) -> ApiResult<String> {
     if let Some(c) = value.chars().find(|&c| is_forbidden_in_name(c)) {
         return Err(refusal(field, c));
     }
-    super::input::text(field, value, max, required)
+    let value = super::input::text(field, value, max, required)?;
+    if !value.is_empty() && !value.chars().any(is_visible) {
+        return Err(ApiError::invalid(
+            "invalid_field",
+            format!(
+                "`{}`: has no visible character (only spaces or blank fillers); write something a reader can see.",
+                field.escape_debug()
+            ),
+        ));
+    }
+    Ok(value)
 }
 
 /// A file name as a browser sends it: not typed by the person, so it is cleaned rather
@@ -190,15 +375,33 @@ pub fn download_name(name: &str, content_type: &str) -> String {
     }
 }
 
-fn percent_decoded(text: &str) -> String {
+/// A percent-encoded part of an address, decoded, or `None` when the bytes it encodes are
+/// not UTF-8 (`%FF`): never repaired into U+FFFD, which would turn what was sent into
+/// something else.
+fn percent_decoded(text: &str) -> Option<String> {
     percent_encoding::percent_decode_str(text)
-        .decode_utf8_lossy()
-        .into_owned()
+        .decode_utf8()
+        .ok()
+        .map(|t| t.into_owned())
+}
+
+/// The name of a query parameter whose name or value does not decode to UTF-8.
+fn undecodable_parameter(query: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |t: &str| percent_decoded(&t.replace('+', " "));
+        match (decode(key), decode(value)) {
+            (Some(_), Some(_)) => None,
+            (Some(key), None) => Some(key),
+            (None, _) => Some("(name)".to_string()),
+        }
+    })
 }
 
 /// Checks the address of every request before routing: each path segment and each query
-/// parameter (name and value, decoded) is single-line text under [`check_text`], and the
-/// query string is at most [`MAX_QUERY_BYTES`]. Query extractors, path extractors and the
+/// parameter (name and value, decoded) is UTF-8 (`%FF` is 422, `invalid_field` in the path
+/// and `invalid_query` in the query, never U+FFFD) and single-line text under
+/// [`check_text`], and the query string is at most [`MAX_QUERY_BYTES`]. Query extractors, path extractors and the
 /// pages' server functions (which take their arguments from the query string) therefore
 /// never see a forbidden character.
 pub async fn check_address(request: Request, next: Next) -> Response {
@@ -211,13 +414,28 @@ pub async fn check_address(request: Request, next: Next) -> Response {
 /// The check of [`check_address`], on its own.
 pub fn check_uri(uri: &axum::http::Uri) -> ApiResult<()> {
     for segment in uri.path().split('/') {
-        check_text("(path)", &percent_decoded(segment), false)?;
+        let Some(segment) = percent_decoded(segment) else {
+            return Err(ApiError::invalid(
+                "invalid_field",
+                "`(path)`: the address holds percent-encoded bytes that are not UTF-8 text.",
+            ));
+        };
+        check_text("(path)", &segment, false)?;
     }
     if let Some(query) = uri.query() {
         if query.len() > MAX_QUERY_BYTES {
             return Err(ApiError::invalid(
                 "invalid_query",
                 format!("The query string is longer than {MAX_QUERY_BYTES} bytes."),
+            ));
+        }
+        if let Some(param) = undecodable_parameter(query) {
+            return Err(ApiError::invalid(
+                "invalid_query",
+                format!(
+                    "`{}`: holds percent-encoded bytes that are not UTF-8 text.",
+                    param.escape_debug()
+                ),
             ));
         }
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -429,6 +647,65 @@ mod tests {
     }
 
     #[test]
+    fn names_need_a_visible_character() {
+        for blank in [
+            "\u{3164}",
+            "\u{3164}\u{3164}",
+            "\u{2800}",
+            "\u{115F}\u{1160}",
+            "\u{FFA0}",
+            " \u{3164} \u{3000}\u{2800} ",
+            "\u{0301}",
+        ] {
+            let err = name("title", blank, 100, true).unwrap_err();
+            assert_eq!(err.code(), "invalid_field", "{blank:?}");
+            assert!(err.to_string().contains("`title`"), "{err}");
+            // Optional names may be empty, but not blank-looking.
+            assert!(name("area", blank, 100, false).is_err(), "{blank:?}");
+        }
+        assert_eq!(name("area", "  ", 100, false).unwrap(), "");
+        for visible in ["a", "青森", "ｱ", "1", "・", "✅️", "e\u{0301}", "한\u{3164}"] {
+            assert!(name("title", visible, 100, true).is_ok(), "{visible:?}");
+        }
+    }
+
+    #[test]
+    fn json_that_reads_two_ways_is_refused_naming_the_field() {
+        for (body, field) in [
+            (r#"{"a":{"b":1,"b":2}}"#, "a.b"),
+            (r#"[{"x":1},{"x":1,"y":2,"x":1}]"#, "[1].x"),
+            (r#"{"email":"a","email":"b"}"#, "email"),
+            (r#"{"s":"\ud800"}"#, "s"),
+            (r#"{"s":"a\udc00b"}"#, "s"),
+            (r#"{"s":"\ud800\u0041"}"#, "s"),
+            (r#"{"l":["ok","\ud800x"]}"#, "l[1]"),
+            (r#"{"o":{"p":["\udbff"]}}"#, "o.p[0]"),
+            (r#""\ud800""#, "(body)"),
+            (r#"{"\ud800":1}"#, "(key)"),
+        ] {
+            let err = parse_json(body.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "invalid_field", "{body}: {err}");
+            assert!(
+                err.to_string().contains(&format!("`{field}`")),
+                "{body}: {err}"
+            );
+        }
+        for broken in ["{", "{\"a\":1}x", "[1,]", "\"\\x\"", ""] {
+            assert_eq!(
+                parse_json(broken.as_bytes()).unwrap_err().code(),
+                "bad_request",
+                "{broken}"
+            );
+        }
+        assert_eq!(parse_json(b"\"a\xFFb\"").unwrap_err().code(), "bad_request");
+        // Everything else reads exactly as serde_json reads it.
+        let body = r#"{"n":[0,-1,18446744073709551615,-9223372036854775808,1.5,1e300,-0.0],
+            "t":true,"f":false,"z":null,"s":"\ud83d\ude00 \u00e9\"","o":{"a":{},"b":[]}}"#;
+        let expected: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(parse_json(body.as_bytes()).unwrap(), expected);
+    }
+
+    #[test]
     fn download_names_follow_the_content() {
         assert_eq!(
             download_name("請求書\u{202E}fdp.exe", "application/pdf"),
@@ -457,6 +734,15 @@ mod tests {
             let uri: axum::http::Uri = bad.parse().unwrap();
             let err = check_uri(&uri).unwrap_err();
             assert_eq!(err.code(), "invalid_field", "{bad}");
+        }
+        for (bad, code) in [
+            ("/api/v1/threads?q=a%FFb", "invalid_query"),
+            ("/api/v1/threads?q%C3=a", "invalid_query"),
+            ("/api/v1/threads?q=%E5%B0", "invalid_query"),
+            ("/p/a%FFb/invitations", "invalid_field"),
+        ] {
+            let uri: axum::http::Uri = bad.parse().unwrap();
+            assert_eq!(check_uri(&uri).unwrap_err().code(), code, "{bad}");
         }
         let long: axum::http::Uri = format!("/x?q={}", "a".repeat(MAX_QUERY_BYTES))
             .parse()

@@ -2,7 +2,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -24,10 +23,21 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
-            Ok(axum::Json(value)) => value,
-            Err(rejection) => return Err(json_rejection(rejection)),
-        };
+        if !json_content_type(req.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "Send the body as JSON with `Content-Type: application/json`.".into(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest(format!("The body could not be read: {}", e.body_text()))
+                }
+            })?;
+        let value = super::boundary::parse_json(&bytes)?;
         super::boundary::check_json(&value)?;
         serde_path_to_error::deserialize::<_, T>(value)
             .map(ApiJson)
@@ -95,25 +105,23 @@ pub async fn form_fields<S: Send + Sync>(
     Ok(pairs)
 }
 
-pub fn json_rejection(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::JsonDataError(e) => ApiError::invalid("invalid_field", e.body_text()),
-        JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!(
-            "The body is not valid JSON (or not valid UTF-8): {}",
-            e.body_text()
-        )),
-        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
-            "Send the body as JSON with `Content-Type: application/json`.".into(),
-        ),
-        JsonRejection::BytesRejection(e) => {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest(format!("The body could not be read: {}", e.body_text()))
-            }
-        }
-        other => ApiError::BadRequest(other.body_text()),
-    }
+/// `application/json` or any `application/*+json`, as axum's own `Json` asks.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    kind.eq_ignore_ascii_case("application")
+        && (subtype.eq_ignore_ascii_case("json")
+            || subtype
+                .rsplit_once('+')
+                .is_some_and(|(_, suffix)| suffix.eq_ignore_ascii_case("json")))
 }
 
 /// `Query<T>` whose rejections are 422 `invalid_query` with the reason. The characters of

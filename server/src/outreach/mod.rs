@@ -32,6 +32,7 @@ use crate::entities::{
     membership, organisation, outreach_event, outreach_recipient, outreach_request,
     outreach_response, platform, user, user_role,
 };
+use crate::http::boundary::name;
 use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
 use crate::notifications::{self, About};
@@ -60,14 +61,14 @@ fn check_profile(profile: Profile) -> ApiResult<Profile> {
     accommodations.sort();
     accommodations.dedup();
     Ok(Profile {
-        age_band: text("profile.age_band", &profile.age_band, 20, false)?,
-        desired_work: text(
+        age_band: name("profile.age_band", &profile.age_band, 20, false)?,
+        desired_work: name(
             "profile.desired_work",
             &profile.desired_work,
             MAX_SHORT_CHARS,
             false,
         )?,
-        hours: text("profile.hours", &profile.hours, MAX_SHORT_CHARS, false)?,
+        hours: name("profile.hours", &profile.hours, MAX_SHORT_CHARS, false)?,
         accommodations,
         accommodations_note: text(
             "profile.accommodations_note",
@@ -75,7 +76,7 @@ fn check_profile(profile: Profile) -> ApiResult<Profile> {
             MAX_TEXT_CHARS,
             false,
         )?,
-        start: text("profile.start", &profile.start, MAX_SHORT_CHARS, false)?,
+        start: name("profile.start", &profile.start, MAX_SHORT_CHARS, false)?,
         people: profile.people,
     })
 }
@@ -663,9 +664,9 @@ pub async fn create(
     input: NewOutreachRequest,
 ) -> ApiResult<OutreachRequest> {
     let platform = requesting_platform(state, actor, input.platform_id).await?;
-    let title = crate::http::boundary::name("title", &input.title, MAX_TITLE_CHARS, true)?;
+    let title = name("title", &input.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &input.description, MAX_TEXT_CHARS, false)?;
-    let area = text("area", &input.area, MAX_SHORT_CHARS, false)?;
+    let area = name("area", &input.area, MAX_SHORT_CHARS, false)?;
     refuse_personal_data_in(&input)?;
     let profile = check_profile(input.profile)?;
     let suggested = check_organisations(state, actor, &input.organisation_ids).await?;
@@ -722,7 +723,7 @@ pub async fn patch(
     let title = input
         .title
         .as_deref()
-        .map(|t| crate::http::boundary::name("title", t, MAX_TITLE_CHARS, true))
+        .map(|t| name("title", t, MAX_TITLE_CHARS, true))
         .transpose()?;
     let description = input
         .description
@@ -732,7 +733,7 @@ pub async fn patch(
     let area = input
         .area
         .as_deref()
-        .map(|t| text("area", t, MAX_SHORT_CHARS, false))
+        .map(|t| name("area", t, MAX_SHORT_CHARS, false))
         .transpose()?;
     refuse_personal_data_in(&input)?;
     let profile = input.profile.map(check_profile).transpose()?;
@@ -1077,7 +1078,10 @@ async fn notify_requesters(
 }
 
 /// An addressed organisation answers (again, if it likes): the request becomes answered
-/// and the requesting platform is told.
+/// and the requesting platform is told. The answer is written only if the request is
+/// still at the version its checks read (409 `edit_conflict` otherwise, nothing kept), so
+/// an answer never lands on a request closed or withdrawn in the same instant, and of
+/// two answers sent at once one lands and the other is sent again on purpose.
 pub async fn respond(
     state: &AppState,
     actor: &Actor,
@@ -1119,19 +1123,19 @@ pub async fn respond(
     let mut companies = Vec::with_capacity(input.companies.len());
     for (i, c) in input.companies.iter().enumerate() {
         companies.push(Company {
-            name: text(
+            name: name(
                 &format!("companies[{i}].name"),
                 &c.name,
                 MAX_SHORT_CHARS,
                 true,
             )?,
-            sector: text(
+            sector: name(
                 &format!("companies[{i}].sector"),
                 &c.sector,
                 MAX_SHORT_CHARS,
                 false,
             )?,
-            area: text(
+            area: name(
                 &format!("companies[{i}].area"),
                 &c.area,
                 MAX_SHORT_CHARS,
@@ -1143,6 +1147,32 @@ pub async fn respond(
 
     let now = Utc::now();
     let txn = state.db.begin().await?;
+    // The checks above hold only for the request as read: claim it at that version, in
+    // this transaction, before writing anything. A close, withdrawal, routing or another
+    // answer that committed in between has moved the version on, and this answer is
+    // refused (nothing is kept) rather than landing on a request that changed under it.
+    let claimed = outreach_request::Entity::update_many()
+        .col_expr(
+            outreach_request::Column::State,
+            Expr::value(OutreachState::Answered.as_str()),
+        )
+        .col_expr(
+            outreach_request::Column::Version,
+            Expr::value(row.version + 1),
+        )
+        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now))
+        .filter(outreach_request::Column::Id.eq(id))
+        .filter(outreach_request::Column::Version.eq(row.version))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if claimed == 0 {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict {
+            code: "edit_conflict",
+            message: "The request changed while you were answering: load it again and send the answer again if it is still open.".into(),
+        });
+    }
     let response = outreach_response::ActiveModel {
         id: Set(Uuid::new_v4()),
         request_id: Set(id),
@@ -1165,24 +1195,6 @@ pub async fn respond(
         .col_expr(outreach_recipient::Column::UpdatedAt, Expr::value(now))
         .filter(outreach_recipient::Column::RequestId.eq(id))
         .filter(outreach_recipient::Column::OrganisationId.eq(actor.organisation.id))
-        .exec(&txn)
-        .await?;
-    // Answered is answered, whoever else declined; only an open request moves.
-    outreach_request::Entity::update_many()
-        .col_expr(
-            outreach_request::Column::State,
-            Expr::value(OutreachState::Answered.as_str()),
-        )
-        .col_expr(
-            outreach_request::Column::Version,
-            sea_orm::sea_query::ExprTrait::add(Expr::col(outreach_request::Column::Version), 1),
-        )
-        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now))
-        .filter(outreach_request::Column::Id.eq(id))
-        .filter(outreach_request::Column::State.is_in([
-            OutreachState::Routed.as_str(),
-            OutreachState::Answered.as_str(),
-        ]))
         .exec(&txn)
         .await?;
     record(

@@ -36,10 +36,15 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// draft | submitted | routed | returned | answered | declined | closed | withdrawn
+    /// (anything else is 422 `invalid_query`).
+    #[param(max_length = 20)]
     state: Option<String>,
-    /// placement_development | accommodation | connection | recruitment_event
+    /// placement_development | accommodation | connection | recruitment_event (anything
+    /// else is 422 `invalid_query`).
+    #[param(max_length = 30)]
     kind: Option<String>,
     /// Only requests from this platform.
     platform: Option<Uuid>,

@@ -142,9 +142,9 @@ fn check_results(results: Vec<PracticeResult>) -> ApiResult<Vec<PracticeResult>>
                 ));
             }
             Ok(PracticeResult {
-                label: text("results[].label", &r.label, 100, true)?,
+                label: crate::http::boundary::name("results[].label", &r.label, 100, true)?,
                 value: r.value,
-                unit: text("results[].unit", &r.unit, 20, false)?,
+                unit: crate::http::boundary::name("results[].unit", &r.unit, 20, false)?,
             })
         })
         .collect()
@@ -418,7 +418,7 @@ fn checked(content: PracticeContent) -> ApiResult<PracticeContent> {
     let summary = text("summary", &content.summary, MAX_SUMMARY_CHARS, false)?;
     let body = text("body", &content.body, MAX_BODY_CHARS, false)?;
     let area = crate::http::boundary::name("area", &content.area, MAX_SHORT_CHARS, false)?;
-    let period = text("period", &content.period, MAX_SHORT_CHARS, false)?;
+    let period = crate::http::boundary::name("period", &content.period, MAX_SHORT_CHARS, false)?;
     let tags = check_tags(content.tags)?;
     let results = check_results(content.results)?;
     let mut target_groups = content.target_groups;

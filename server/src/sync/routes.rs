@@ -33,8 +33,10 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SyncQuery {
     /// The `cursor` of the previous answer; 0 (the default) for everything.
+    #[param(minimum = 0, maximum = 9223372036854775807_i64)]
     since: Option<i64>,
     /// At most this many changes: 1 to 500 (default 200).
     #[param(value_type = Option<u64>, minimum = 1, maximum = 500)]

@@ -332,7 +332,8 @@ fn check_subject(subject: &str) -> ApiResult<String> {
             format!("`subject`: give a subject of 1 to {MAX_SUBJECT_CHARS} characters."),
         ));
     }
-    Ok(subject.to_string())
+    // Something a reader can see, not only blank fillers.
+    crate::http::boundary::name("subject", subject, MAX_SUBJECT_CHARS, true)
 }
 
 fn check_body(body: &str) -> ApiResult<String> {

@@ -37,13 +37,15 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ThreadQuery {
     /// Words to find in subjects and messages (Japanese: a two-character word finds
     /// longer compounds; full- and half-width forms match). At most 200 characters
     /// (422 `invalid_query` beyond).
     #[param(max_length = 200)]
     q: Option<String>,
-    /// open | resolved | reopened
+    /// open | resolved | reopened (anything else is 422 `invalid_query`).
+    #[param(max_length = 20)]
     state: Option<String>,
     /// Only threads this platform takes part in.
     platform: Option<Uuid>,
@@ -114,11 +116,13 @@ pub async fn patch_thread(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MessagesQuery {
     /// The page just before this message (the `before` of the previous answer's
     /// `Link: rel="next"`); without it, the newest page.
     before: Option<Uuid>,
-    /// Messages per page, 1 to 200 (default 100).
+    /// Messages per page, 1 to 200 (default 100; 422 `invalid_query` beyond).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 

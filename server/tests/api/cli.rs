@@ -541,6 +541,18 @@ async fn admin_commands_build_a_platform_whose_user_can_sign_in() {
     dir.run_with(&add_user, &[("KAKEHASHI_NEW_PASSWORD", "short")])
         .assert_failure()
         .stderr_has("at least 12 characters");
+    // An address with an invisible character in it, and a name that draws nothing, are
+    // refused as the API refuses them.
+    let mut look_alike = add_user;
+    look_alike[2] = "boss\u{200B}@iwate.example";
+    dir.run_with(&look_alike, &[("KAKEHASHI_NEW_PASSWORD", NEW_PASSWORD)])
+        .assert_failure()
+        .stderr_has("U+200B");
+    let mut blank = add_user;
+    blank[4] = "\u{3164}";
+    dir.run_with(&blank, &[("KAKEHASHI_NEW_PASSWORD", NEW_PASSWORD)])
+        .assert_failure()
+        .stderr_has("no visible character");
     assert_eq!(dir.counts().await.users, 0, "the failures added no user");
     dir.run_with(&add_user, &[("KAKEHASHI_NEW_PASSWORD", NEW_PASSWORD)])
         .assert_success()

@@ -712,3 +712,175 @@ async fn a_reader_paging_during_concurrent_writes_misses_nothing() {
     );
     assert_eq!(applied(&seen), applied(&everything));
 }
+
+// ---------------------------------------------------------------------------------------
+// Outreach answers: checked and written in one transaction
+// ---------------------------------------------------------------------------------------
+
+const KEIEISHA: &str = "keieisha@aomori.example";
+
+/// Holds a write on the request's row in a transaction of the test's own (as a close or
+/// another answer committing at that instant would), so that answers sent now read the
+/// request as it was and reach their own write while this one is still open. With `close`
+/// the held write closes the request, as the requester's `close` does.
+async fn hold_request(app: &TestApp, id: &str, close: bool) -> sea_orm::DatabaseTransaction {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::TransactionTrait;
+    use server::entities::outreach_request;
+    let txn = app.db.begin().await.expect("a transaction");
+    let mut update = outreach_request::Entity::update_many()
+        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(outreach_request::Column::Id.eq(Uuid::parse_str(id).expect("an id")));
+    if close {
+        update = update
+            .col_expr(outreach_request::Column::State, Expr::value("closed"))
+            .col_expr(
+                outreach_request::Column::Version,
+                Expr::col(outreach_request::Column::Version).add(1),
+            )
+            .col_expr(outreach_request::Column::OutcomePlacements, Expr::value(0));
+    }
+    let held = update
+        .exec(&txn)
+        .await
+        .expect("the row is held")
+        .rows_affected;
+    assert_eq!(held, 1);
+    txn
+}
+
+/// Waits until `n` requests of the server are blocked behind [`hold_request`]'s write
+/// (PostgreSQL says so; on SQLite, whose writers wait on its busy timeout unseen, a
+/// generous pause well inside that timeout).
+async fn until_blocked(app: &TestApp, n: i64) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        tokio::time::sleep(std::time::Duration::from_millis(2_000)).await;
+        return;
+    }
+    for _ in 0..200 {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            ))
+            .await
+            .expect("pg_stat_activity")
+            .expect("a row");
+        if row.try_get::<i64>("", "n").expect("a count") >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{n} requests never reached their write");
+}
+
+async fn answers_of(app: &TestApp, id: &str) -> u64 {
+    use server::entities::outreach_response;
+    outreach_response::Entity::find()
+        .filter(outreach_response::Column::RequestId.eq(Uuid::parse_str(id).expect("an id")))
+        .count(&app.db)
+        .await
+        .expect("a count")
+}
+
+#[tokio::test]
+async fn two_answers_at_the_same_instant_one_lands_the_other_is_409() {
+    let app = TestApp::spawn().await;
+    let id = crate::outreach::routed(&app, "同時の回答").await;
+    let first = app.sign_in(KEIEISHA).await;
+    let second = app.sign_in(KEIEISHA).await;
+    let path = format!("/api/v1/outreach-requests/{id}/responses");
+
+    // Both read the request as routed, then both want to write it.
+    let held = hold_request(&app, &id, false).await;
+    let release = async {
+        until_blocked(&app, 2).await;
+        held.commit().await.expect("commit");
+    };
+    let (a, b, ()) = tokio::join!(
+        go(
+            &first,
+            Method::POST,
+            &path,
+            json!({"body": "1社紹介できます。"})
+        ),
+        go(
+            &second,
+            Method::POST,
+            &path,
+            json!({"body": "2社紹介できます。"})
+        ),
+        release
+    );
+    let results = answers(vec![a, b]).await;
+
+    let mut statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::CREATED, StatusCode::CONFLICT],
+        "{results:?}"
+    );
+    let refused = results
+        .iter()
+        .find(|(s, _)| *s == StatusCode::CONFLICT)
+        .expect("a refusal");
+    assert_eq!(code(&refused.1), "edit_conflict", "{results:?}");
+    // Only the answer that landed is kept, and the timeline says so once.
+    assert_eq!(answers_of(&app, &id).await, 1);
+    let seen = first
+        .get_json(&format!("/api/v1/outreach-requests/{id}"))
+        .await;
+    assert_eq!(seen["state"], "answered");
+    let answered = seen["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter(|e| e["action"] == "answered")
+        .count();
+    assert_eq!(answered, 1, "{seen}");
+}
+
+#[tokio::test]
+async fn an_answer_never_lands_on_a_request_closed_in_the_same_instant() {
+    let app = TestApp::spawn().await;
+    let id = crate::outreach::routed(&app, "閉じる瞬間の回答").await;
+    let keieisha = app.sign_in(KEIEISHA).await;
+    let path = format!("/api/v1/outreach-requests/{id}/responses");
+
+    // The answer reads the request as routed; the close commits before it writes.
+    let closing = hold_request(&app, &id, true).await;
+    let release = async {
+        until_blocked(&app, 1).await;
+        closing.commit().await.expect("commit");
+    };
+    let (answer, ()) = tokio::join!(
+        go(
+            &keieisha,
+            Method::POST,
+            &path,
+            json!({"body": "紹介できます。", "placements_offered": 1}),
+        ),
+        release
+    );
+    let results = answers(vec![answer]).await;
+    let (status, body) = &results[0];
+    assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(code(body), "edit_conflict", "{body}");
+    assert_eq!(
+        answers_of(&app, &id).await,
+        0,
+        "nothing of the answer is kept"
+    );
+    let seen = keieisha
+        .get_json(&format!("/api/v1/outreach-requests/{id}"))
+        .await;
+    assert_eq!(seen["state"], "closed");
+    assert_eq!(
+        seen["organisations"][0]["status"], "pending",
+        "the organisation's status did not move: {seen}"
+    );
+}

@@ -341,6 +341,66 @@ async fn the_openapi_document_lists_every_route() {
         "no undocumented extras: {:?}",
         paths.keys()
     );
+    // Every parameter is where it is read from, and every query parameter has its bound.
+    let mut faults = Vec::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("a path item") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().expect("a parameter name");
+                let at = format!("{method} {path} `{name}`");
+                match parameter["in"].as_str() {
+                    Some("path") => {
+                        if !path.contains(&format!("{{{name}}}")) {
+                            faults.push(format!("{at}: in: path, but the path has no {{{name}}}"));
+                        }
+                    }
+                    Some("query") => {
+                        let schema = &parameter["schema"];
+                        let types: Vec<&str> = match &schema["type"] {
+                            Value::String(t) => vec![t.as_str()],
+                            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                            _ => Vec::new(),
+                        };
+                        let typed = schema.get("enum").is_some()
+                            || schema.get("$ref").is_some()
+                            || matches!(
+                                schema["format"].as_str(),
+                                Some("uuid" | "date" | "date-time")
+                            );
+                        if types.contains(&"string") && !typed && schema.get("maxLength").is_none()
+                        {
+                            faults
+                                .push(format!("{at}: a string query parameter without maxLength"));
+                        }
+                        if (types.contains(&"integer") || types.contains(&"number"))
+                            && (schema.get("maximum").is_none() || schema.get("minimum").is_none())
+                        {
+                            faults.push(format!(
+                                "{at}: a number query parameter without minimum and maximum"
+                            ));
+                        }
+                        // Descriptions give numbers, not the names of Rust constants.
+                        let description = parameter["description"].as_str().unwrap_or_default();
+                        if description
+                            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .any(|word| {
+                                word.len() > 3
+                                    && word.contains('_')
+                                    && word.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                            })
+                        {
+                            faults.push(format!(
+                                "{at}: the description names a constant: {description}"
+                            ));
+                        }
+                    }
+                    Some("header" | "cookie") => {}
+                    other => faults.push(format!("{at}: in: {other:?}")),
+                }
+            }
+        }
+    }
+    assert!(faults.is_empty(), "parameters:\n{}", faults.join("\n"));
     let schemas = doc["components"]["schemas"].as_object().expect("schemas");
     for schema in [
         "ErrorBody",

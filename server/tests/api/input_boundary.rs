@@ -564,3 +564,382 @@ async fn sign_in_form_needs_its_token() {
     let me = victim.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
 }
+
+/// Invisible in a name, each a way to make two names look alike or a name look blank:
+/// zero-width space, BOM, soft hyphen, line separator, CR, LF, Unicode tag characters.
+const INVISIBLE_IN_NAMES: &[char] = &[
+    '\u{200B}',
+    '\u{FEFF}',
+    '\u{00AD}',
+    '\u{2028}',
+    '\r',
+    '\n',
+    '\u{E0001}',
+    '\u{E0041}',
+];
+
+/// Names made of nothing a reader can see: Hangul fillers, the braille blank, spaces.
+const BLANK_NAMES: &[&str] = &[
+    "\u{3164}",
+    "\u{3164}\u{3164}",
+    "\u{2800}",
+    "\u{115F}\u{1160}",
+    "\u{FFA0}",
+    " \u{3164}\u{3000}\u{2800} ",
+];
+
+const HIROSAKI: &str = "hirosaki@aomori.example";
+const KEIEISHA: &str = "keieisha@aomori.example";
+
+fn outreach_draft(title: &str, area: &str) -> Value {
+    json!({
+        "kind": "placement_development",
+        "title": title,
+        "description": "週3日から働ける事務補助の受け入れ先を探しています。",
+        "target_groups": ["long_term_unemployed"],
+        "area": area,
+        "profile": {"age_band": "45-49", "desired_work": "事務補助", "hours": "週20時間",
+            "accommodations": [], "accommodations_note": "", "start": "令和9年6月", "people": 1},
+        "deadline": "2099-03-31"
+    })
+}
+
+#[tokio::test]
+async fn outreach_areas_profiles_and_answer_companies_are_names() {
+    let app = TestApp::spawn().await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    let keieisha = app.sign_in(KEIEISHA).await;
+    let id = crate::outreach::routed(&app, "事務補助の受け入れ先").await;
+    let draft: Value = hirosaki
+        .post(
+            "/api/v1/outreach-requests",
+            &outreach_draft("下書き", "弘前市"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let draft_id = draft["id"].as_str().unwrap().to_string();
+    let requests_before = hirosaki.get_json("/api/v1/outreach-requests").await["total"].clone();
+
+    let mut names: Vec<String> = INVISIBLE_IN_NAMES
+        .iter()
+        .map(|c| format!("弘前{c}市"))
+        .collect();
+    names.extend(BLANK_NAMES.iter().map(|b| b.to_string()));
+    for name in &names {
+        let what = format!("{name:?}");
+        let r = hirosaki
+            .post("/api/v1/outreach-requests", &outreach_draft("題名", name))
+            .await;
+        assert_invalid_field(r, "area", &format!("area on create {what}")).await;
+        let mut body = outreach_draft("題名", "弘前市");
+        body["profile"]["hours"] = json!(name);
+        let r = hirosaki.post("/api/v1/outreach-requests", &body).await;
+        assert_invalid_field(r, "profile.hours", &format!("hours {what}")).await;
+        let r = hirosaki
+            .patch(
+                &format!("/api/v1/outreach-requests/{draft_id}"),
+                &json!({"area": name}),
+            )
+            .await;
+        assert_invalid_field(r, "area", &format!("area on edit {what}")).await;
+        // The drafting page sends the person back with the error.
+        let r = hirosaki
+            .client
+            .post(app.url("/outreach"))
+            .form(&[
+                ("csrf_token", hirosaki.csrf.as_str()),
+                ("kind", "placement_development"),
+                ("title", "題名"),
+                ("area", name.as_str()),
+                ("people", "1"),
+                ("deadline", "2099-03-31"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_see_other(&r, "/outreach/new?error=invalid_field");
+        for field in ["name", "sector", "area"] {
+            let mut company =
+                json!({"name": "株式会社あおもり", "sector": "製造業", "area": "弘前市"});
+            company[field] = json!(name);
+            let r = keieisha
+                .post(
+                    &format!("/api/v1/outreach-requests/{id}/responses"),
+                    &json!({"body": "紹介できます。", "companies": [company]}),
+                )
+                .await;
+            assert_invalid_field(
+                r,
+                &format!("companies[0].{field}"),
+                &format!("company {field} {what}"),
+            )
+            .await;
+        }
+    }
+    assert_eq!(
+        hirosaki.get_json("/api/v1/outreach-requests").await["total"],
+        requests_before
+    );
+    let seen = hirosaki
+        .get_json(&format!("/api/v1/outreach-requests/{id}"))
+        .await;
+    assert_eq!(seen["responses"].as_array().map(Vec::len), Some(0));
+    let draft = hirosaki
+        .get_json(&format!("/api/v1/outreach-requests/{draft_id}"))
+        .await;
+    assert_eq!(draft["area"], "弘前市");
+}
+
+#[tokio::test]
+async fn names_without_a_visible_character_are_refused() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let staff = app.sign_in(HACHINOHE).await;
+    let aomori = app.platform_id("aomori").await;
+    let (_, token) = app
+        .invite(
+            &coordinator,
+            "aomori",
+            "new-person@aomori.example",
+            "staff",
+            "青森労働局",
+        )
+        .await;
+    let practice = |title: &str, tags: Vec<&str>, result_label: &str, period: &str| {
+        json!({"title": title, "summary": "", "body": "", "target_groups": [],
+            "tags": tags, "area": "", "period": period,
+            "results": [{"label": result_label, "value": 1, "unit": "名"}],
+            "visibility": "platform", "status": "draft"})
+    };
+    for blank in BLANK_NAMES {
+        let what = format!("{blank:?}");
+        let r = coordinator
+            .post(
+                "/api/v1/threads",
+                &json!({"subject": blank, "platform_ids": [aomori], "body": "本文"}),
+            )
+            .await;
+        assert_invalid_field(r, "subject", &format!("subject {what}")).await;
+        let r = staff
+            .post("/api/v1/practices", &practice(blank, vec![], "相談", ""))
+            .await;
+        assert_invalid_field(r, "title", &format!("practice title {what}")).await;
+        let r = staff
+            .post(
+                "/api/v1/practices",
+                &practice("好事例", vec![blank], "相談", ""),
+            )
+            .await;
+        assert_invalid_field(r, "tags", &format!("tag {what}")).await;
+        let r = staff
+            .post("/api/v1/practices", &practice("好事例", vec![], blank, ""))
+            .await;
+        assert_invalid_field(r, "results[].label", &format!("result label {what}")).await;
+        let r = staff
+            .post(
+                "/api/v1/practices",
+                &practice("好事例", vec![], "相談", blank),
+            )
+            .await;
+        assert_invalid_field(r, "period", &format!("period {what}")).await;
+        let r = bare_client()
+            .post(app.url(&format!("/api/v1/invitations/{token}/accept")))
+            .json(&json!({"display_name": blank, "password": "a-long-enough-password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_invalid_field(r, "display_name", &format!("display name {what}")).await;
+    }
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    for blank in BLANK_NAMES {
+        let r = hirosaki
+            .post(
+                "/api/v1/outreach-requests",
+                &outreach_draft(blank, "弘前市"),
+            )
+            .await;
+        assert_invalid_field(r, "title", &format!("outreach title {blank:?}")).await;
+    }
+    // A name with something visible beside a filler is a name.
+    let r = coordinator
+        .post(
+            "/api/v1/threads",
+            &json!({"subject": "連絡\u{3164}調整", "platform_ids": [aomori], "body": "本文"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(
+        coordinator
+            .get_json("/api/v1/threads")
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(staff.get_json("/api/v1/practices").await["total"], 0);
+}
+
+#[tokio::test]
+async fn email_addresses_refuse_invisible_characters_wherever_they_are_typed() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let platform = app.platform_id("aomori").await;
+    let organisation = app.organisation_id("青森労働局").await;
+    let path = format!("/api/v1/platforms/{platform}/invitations");
+    for c in INVISIBLE_IN_NAMES
+        .iter()
+        .chain(&['\u{200C}', '\u{2060}', ' ', '\u{3000}'])
+    {
+        let what = format!("U+{:04X}", *c as u32);
+        let email = format!("new{c}person@aomori.example");
+        let r = coordinator
+            .post(
+                &path,
+                &json!({"email": email, "role": "staff", "organisation_id": organisation}),
+            )
+            .await;
+        assert_invalid_field(r, "email", &format!("invitation {what}")).await;
+        // Signing in with a look-alike of a real address is refused, not "wrong password".
+        let r = bare_client()
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"email": format!("coordinator{c}@aomori.example"), "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_invalid_field(r, "email", &format!("sign-in {what}")).await;
+        // The invitations page says the address is not one.
+        let r = coordinator
+            .client
+            .post(app.url("/p/aomori/invitations"))
+            .form(&[
+                ("csrf_token", coordinator.csrf.as_str()),
+                ("email", email.as_str()),
+                ("role", "staff"),
+                ("organisation_id", organisation.to_string().as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_see_other(&r, "/p/aomori/invitations?error=invalid_email");
+    }
+    // Letters of another script that look like Latin ones are no address here either.
+    let r = coordinator
+        .post(
+            &path,
+            &json!({"email": "coordinаtor@aomori.example", "role": "staff", "organisation_id": organisation}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_email".into())
+    );
+    let list = coordinator.get_json(&path).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
+}
+
+#[tokio::test]
+async fn json_that_reads_two_ways_is_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let aomori = app.platform_id("aomori").await;
+    // A key given twice: serde_json would keep the last silently.
+    let r = post_raw(
+        &coordinator.client,
+        app.url("/api/v1/threads"),
+        Some(&coordinator.csrf),
+        format!(
+            r#"{{"subject":"日程調整","platform_ids":["{aomori}"],"body":"本文","subject":"別件"}}"#
+        ),
+    )
+    .await;
+    assert_invalid_field(r, "subject", "a repeated subject").await;
+    let r = post_raw(
+        &coordinator.client,
+        app.url("/api/v1/practices"),
+        Some(&coordinator.csrf),
+        r#"{"title":"好事例","summary":"","body":"","target_groups":[],"tags":[],"area":"","period":"",
+            "results":[{"label":"相談","value":1,"unit":"件"},{"label":"就職","value":1,"value":2,"unit":"名"}],
+            "visibility":"platform","status":"draft"}"#
+            .to_string(),
+    )
+    .await;
+    assert_invalid_field(r, "results[1].value", "a repeated nested key").await;
+    // A lone surrogate escape is no character: 422 naming the field, not 400.
+    for escape in ["\\ud800", "\\udfff", "\\ud83d\\u0041", "a\\udbff"] {
+        let r = post_raw(
+            &bare_client(),
+            app.url("/api/v1/session"),
+            None,
+            format!(r#"{{"email":"{escape}@aomori.example","password":"x"}}"#),
+        )
+        .await;
+        assert_invalid_field(r, "email", &format!("email {escape}")).await;
+        let r = post_raw(
+            &coordinator.client,
+            app.url("/api/v1/threads"),
+            Some(&coordinator.csrf),
+            format!(r#"{{"subject":"件名","platform_ids":["{aomori}"],"body":"本{escape}文"}}"#),
+        )
+        .await;
+        assert_invalid_field(r, "body", &format!("body {escape}")).await;
+    }
+    // A surrogate pair is a character, and JSON that is not JSON is still 400.
+    let r = post_raw(
+        &coordinator.client,
+        app.url("/api/v1/threads"),
+        Some(&coordinator.csrf),
+        format!(r#"{{"subject":"件名\ud83d\ude00","platform_ids":["{aomori}"],"body":"本文"}}"#),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = post_raw(
+        &coordinator.client,
+        app.url("/api/v1/threads"),
+        Some(&coordinator.csrf),
+        r#"{"subject":"#.to_string(),
+    )
+    .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::BAD_REQUEST, "bad_request".into())
+    );
+    assert_eq!(
+        coordinator
+            .get_json("/api/v1/threads")
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(coordinator.get_json("/api/v1/practices").await["total"], 0);
+}
+
+#[tokio::test]
+async fn addresses_that_are_not_utf8_are_refused_not_repaired() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    for (path, code) in [
+        ("/api/v1/threads?q=%FF", "invalid_query"),
+        ("/api/v1/threads?q=a%C3", "invalid_query"),
+        ("/api/v1/practices?tag=%E5%B0", "invalid_query"),
+        (
+            "/api/v1/outreach-requests?state=open&q%FF=x",
+            "invalid_query",
+        ),
+        ("/sfn/threads_page?q=%FF", "invalid_query"),
+        ("/practices?q=%FF", "invalid_query"),
+        ("/api/v1/threads/%FF", "invalid_field"),
+        ("/p/aomori%FF/invitations", "invalid_field"),
+    ] {
+        let r = coordinator.get(path).await;
+        let status = r.status();
+        let body: Value = r.json().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
+        assert_eq!(body["error"]["code"], code, "{path}: {body}");
+    }
+    // A real U+FFFD, sent as such, is text like any other.
+    let r = coordinator.get("/api/v1/threads?q=%EF%BF%BD").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -257,9 +257,20 @@ async fn invalid_invitations_are_422_and_create_nothing() {
     let path = invitations_path(aomori);
     let org = app.organisation_id("青森県").await;
 
+    // A space inside an address is refused for its character, as every space and
+    // invisible character in an address is (docs/security.md).
+    let r = coordinator
+        .post(
+            &path,
+            &json!({"email": "a b@example.jp", "role": "staff", "organisation_id": org}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field".into())
+    );
     for email in [
         "not-an-email",
-        "a b@example.jp",
         "someone@localhost",
         "",
         "@example.jp",

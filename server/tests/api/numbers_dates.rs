@@ -396,3 +396,57 @@ async fn page_forms_refuse_numbers_and_dates_out_of_range() {
         "only the request made at the start"
     );
 }
+
+#[tokio::test]
+async fn pages_and_server_functions_refuse_query_values_as_the_api_does() {
+    let app = TestApp::spawn().await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    // Server functions: the API's status and body.
+    for path in [
+        "/sfn/outreach_list_page?page=-1",
+        "/sfn/outreach_list_page?page=100001",
+        "/sfn/outreach_list_page?page=1.5",
+        "/sfn/outreach_list_page?state=everything",
+        "/sfn/outreach_list_page?overdue=maybe",
+        "/sfn/practices_page?params[0][0]=year&params[0][1]=9999",
+        "/sfn/practices_page?params[0][0]=year&params[0][1]=1999",
+        "/sfn/practices_page?params[0][0]=offset&params[0][1]=-5",
+        "/sfn/practices_page?params[0][0]=target_group&params[0][1]=nobody",
+        "/sfn/threads_page?state=closed-for-ever",
+        "/sfn/threads_page?platform=not-a-uuid",
+    ] {
+        let r = hirosaki
+            .request(reqwest::Method::GET, path)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(
+            error_code(r).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_query".into()),
+            "{path}"
+        );
+    }
+    // The pages themselves answer 422 with the refusal shown, not a clamped list.
+    for path in [
+        "/outreach?page=-1",
+        "/outreach?state=everything",
+        "/practices?year=9999",
+        "/practices?offset=-5",
+        "/threads?state=closed-for-ever",
+    ] {
+        let r = hirosaki.get(path).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+    }
+    // In range, and empty (a filter form's "any"), they answer as before.
+    for path in [
+        "/sfn/outreach_list_page?page=0&state=&kind=&platform=",
+        "/sfn/practices_page?params[0][0]=year&params[0][1]=2026",
+        "/outreach?page=1",
+        "/practices?year=2026&offset=0",
+        "/threads?state=open",
+    ] {
+        let r = hirosaki.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+}

@@ -129,7 +129,7 @@ fn status_of(v: &Value, org: &str) -> String {
 }
 
 /// A request from 弘前市, submitted and routed to 青森県経営者協会.
-async fn routed(app: &TestApp, title: &str) -> String {
+pub async fn routed(app: &TestApp, title: &str) -> String {
     let hirosaki = app.sign_in(HIROSAKI).await;
     let coordinator = app.sign_in(COORDINATOR).await;
     let id = id_of(&create(&hirosaki, draft(title)).await);

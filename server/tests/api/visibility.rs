@@ -256,6 +256,47 @@ async fn a_keyed_sign_in_keeps_no_csrf_token_beside_its_session() {
     assert_eq!(holding, Vec::new());
 }
 
+#[tokio::test]
+async fn a_session_is_kept_by_the_hash_of_its_id_so_a_copy_of_the_table_signs_nobody_in() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let r = client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": COORDINATOR, "password": server::seed::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("POST");
+    let cookie = session_cookie(&r).expect("a session cookie");
+    json_with(r, StatusCode::OK, "sign in").await;
+    // The session works…
+    let me = client.get(app.url("/api/v1/me")).send().await.expect("GET");
+    assert_eq!(me.status(), StatusCode::OK);
+    // …but its id, the cookie's value, is in no table.
+    assert_eq!(tables_holding(&app, &cookie).await, Vec::new());
+    // What the table keeps does not sign in when sent as the cookie.
+    let backend = app.db.get_database_backend();
+    let kept = app
+        .db
+        .query_all_raw(Statement::from_string(backend, "SELECT id FROM sessions"))
+        .await
+        .expect("the sessions");
+    assert!(!kept.is_empty());
+    for row in kept {
+        let id: String = row.try_get("", "id").expect("an id");
+        let r = bare_client()
+            .get(app.url("/api/v1/me"))
+            .header(reqwest::header::COOKIE, format!("kakehashi_session={id}"))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(
+            r.status(),
+            StatusCode::UNAUTHORIZED,
+            "a stored key as the cookie"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Personal data in every free-text field
 // ---------------------------------------------------------------------------------------
