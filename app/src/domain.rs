@@ -519,6 +519,21 @@ pub struct MessageBody {
     pub body: String,
 }
 
+/// Liaison threads are under the personal-data rule like every other free text: staff
+/// find each other's contacts in the member directory, so a phone number or an address in
+/// a thread can only be someone else's (guidelines §6).
+impl crate::personal_data::FreeText for NewThread {
+    const FREE_TEXT: &'static [&'static str] = &["subject", "body"];
+}
+
+impl crate::personal_data::FreeText for ThreadPatch {
+    const FREE_TEXT: &'static [&'static str] = &["subject", "resolution_note"];
+}
+
+impl crate::personal_data::FreeText for MessageBody {
+    const FREE_TEXT: &'static [&'static str] = &["body"];
+}
+
 /// `POST /api/v1/threads/{id}/read`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -54,26 +54,18 @@ impl Layout {
             .parent()
             .expect("xtask/ sits inside the workspace root")
             .to_path_buf();
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .map(|dir| {
+        // A directory from the environment, relative to the workspace root as cargo reads it.
+        let dir_from = |name: &str| {
+            std::env::var_os(name).map(PathBuf::from).map(|dir| {
                 if dir.is_absolute() {
                     dir
                 } else {
                     root.join(dir)
                 }
             })
-            .unwrap_or_else(|| root.join("target"));
-        let site = std::env::var_os("LEPTOS_SITE_ROOT")
-            .map(PathBuf::from)
-            .map(|dir| {
-                if dir.is_absolute() {
-                    dir
-                } else {
-                    root.join(dir)
-                }
-            })
-            .unwrap_or_else(|| target.join("site"));
+        };
+        let target = dir_from("CARGO_TARGET_DIR").unwrap_or_else(|| root.join("target"));
+        let site = dir_from("LEPTOS_SITE_ROOT").unwrap_or_else(|| target.join("site"));
         Layout { root, target, site }
     }
 }

@@ -11,6 +11,7 @@ use crate::{tr, use_lang};
 pub fn refusal_key(code: &str) -> Option<Key> {
     match code {
         "invalid_body" => Some(Key::ThreadInvalidBody),
+        "personal_data" => Some(Key::PersonalDataRefused),
         "invalid_subject" => Some(Key::ThreadInvalidSubject),
         "invalid_platform" => Some(Key::ThreadInvalidPlatforms),
         "resolution_note_required" => Some(Key::ResolutionNoteRequired),

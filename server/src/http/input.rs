@@ -36,7 +36,11 @@ pub fn bounded_query(param: &str, value: &str, max: usize) -> ApiResult<()> {
 pub fn refuse_personal_data<'a>(
     fields: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> ApiResult<()> {
-    let findings = personal_data::scan(fields);
+    refuse_findings(&personal_data::scan(fields))
+}
+
+/// 422 `personal_data` naming each finding, or `Ok` when there is none.
+pub fn refuse_findings(findings: &[personal_data::Finding]) -> ApiResult<()> {
     if findings.is_empty() {
         return Ok(());
     }
@@ -102,6 +106,9 @@ mod tests {
             entry!(app::practices::GoodPracticePatch, "GoodPracticePatch"),
             entry!(app::practices::NewAdoption, "NewAdoption"),
             entry!(app::practices::NewPracticeComment, "NewPracticeComment"),
+            entry!(app::domain::NewThread, "NewThread"),
+            entry!(app::domain::ThreadPatch, "ThreadPatch"),
+            entry!(app::domain::MessageBody, "MessageBody"),
         ]
     }
 
@@ -113,18 +120,6 @@ mod tests {
         (
             "NewInvitation",
             "the e-mail address of the account being created",
-        ),
-        (
-            "NewThread",
-            "liaison between platforms' staff, who exchange their own contacts",
-        ),
-        (
-            "ThreadPatch",
-            "liaison between platforms' staff, who exchange their own contacts",
-        ),
-        (
-            "MessageBody",
-            "liaison between platforms' staff, who exchange their own contacts",
         ),
         ("ReadMarker", "a cursor, no text"),
     ];

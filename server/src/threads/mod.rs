@@ -22,6 +22,7 @@ use app::domain::{
     ChangeKind, ChangeOp, LiaisonThread, Message, NewThread, NotificationKind, Participant,
     ParticipantChoices, Role, ThreadPatch, ThreadState,
 };
+use app::personal_data::{FreeText, PersonalDataKind};
 
 use crate::accounts::user_summary;
 use crate::audit;
@@ -30,6 +31,7 @@ use crate::entities::{
     attachment, liaison_thread, membership, message, message_mention, organisation, platform,
     read_marker, thread_participant, user, user_role,
 };
+use crate::http::input::{refuse_findings, text};
 use crate::http::{ApiError, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
@@ -336,6 +338,38 @@ fn check_subject(subject: &str) -> ApiResult<String> {
     crate::http::boundary::name("subject", subject, MAX_SUBJECT_CHARS, true)
 }
 
+/// The personal-data rule (guidelines §6) for text written in a thread: 422
+/// `personal_data` naming the field. The e-mail address of a Kakehashi account passes: a
+/// mention (`@kenko-fukushi@aomori.example`) or a colleague's address is a member's own
+/// contact, not data about a person being supported.
+async fn refuse_personal_data(state: &AppState, fields: &[(String, String)]) -> ApiResult<()> {
+    let findings = app::personal_data::scan(fields.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+    let addresses: Vec<String> = findings
+        .iter()
+        .filter(|f| f.kind == PersonalDataKind::EmailAddress)
+        .map(|f| f.found.to_lowercase())
+        .collect();
+    let accounts: BTreeSet<String> = if addresses.is_empty() {
+        BTreeSet::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Email.is_in(addresses))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|u| u.email)
+            .collect()
+    };
+    let left: Vec<_> = findings
+        .into_iter()
+        .filter(|f| {
+            !(f.kind == PersonalDataKind::EmailAddress
+                && accounts.contains(&f.found.to_lowercase()))
+        })
+        .collect();
+    refuse_findings(&left)
+}
+
 fn check_body(body: &str) -> ApiResult<String> {
     let trimmed = body.trim();
     if trimmed.is_empty() || body.chars().count() > MAX_BODY_CHARS {
@@ -521,6 +555,7 @@ async fn insert_message(
 pub async fn create(state: &AppState, actor: &Actor, input: NewThread) -> ApiResult<LiaisonThread> {
     let subject = check_subject(&input.subject)?;
     let body = input.body.as_deref().map(check_body).transpose()?;
+    refuse_personal_data(state, &input.free_text()).await?;
     let (platforms, organisations) =
         check_participants(state, actor, &input.platform_ids, &input.organisation_ids).await?;
     if !takes_part(actor, &platforms, &organisations) {
@@ -713,6 +748,12 @@ pub async fn patch(
         return Err(ApiError::Forbidden);
     }
     let subject = input.subject.as_deref().map(check_subject).transpose()?;
+    let resolution_note = input
+        .resolution_note
+        .as_deref()
+        .map(|note| text("resolution_note", note, MAX_BODY_CHARS, false))
+        .transpose()?;
+    refuse_personal_data(state, &input.free_text()).await?;
     let current = ThreadState::parse(&row.state).unwrap_or(ThreadState::Open);
     let next_state = match input.state {
         None => None,
@@ -730,11 +771,7 @@ pub async fn patch(
                     message: format!("A thread that is {current} cannot become {next}."),
                 });
             }
-            if next == ThreadState::Resolved
-                && input
-                    .resolution_note
-                    .as_deref()
-                    .is_none_or(|n| n.trim().is_empty())
+            if next == ThreadState::Resolved && resolution_note.as_deref().is_none_or(str::is_empty)
             {
                 return Err(ApiError::invalid(
                     "resolution_note_required",
@@ -771,7 +808,7 @@ pub async fn patch(
     if let Some(next) = next_state {
         update.state = Set(next.as_str().into());
         if next == ThreadState::Resolved {
-            update.resolution_note = Set(input.resolution_note.map(|n| n.trim().to_string()));
+            update.resolution_note = Set(resolution_note);
         }
     }
     update.updated_at = Set(now);
@@ -870,6 +907,7 @@ pub async fn post_message(
 ) -> ApiResult<Message> {
     actor.scope(&state.db).thread(thread_id).await?;
     let body = check_body(body)?;
+    refuse_personal_data(state, &[("body".into(), body.clone())]).await?;
     let txn = state.db.begin().await?;
     let row = insert_message(&txn, actor, thread_id, body).await?;
     log_message(&txn, thread_id, row.id).await?;
@@ -1023,6 +1061,7 @@ pub async fn edit_message(
         });
     }
     let body = check_body(body)?;
+    refuse_personal_data(state, &[("body".into(), body.clone())]).await?;
     let thread_id = row.thread_id;
     let txn = state.db.begin().await?;
     // Only while it is not deleted: a delete that won the race keeps its tombstone empty.

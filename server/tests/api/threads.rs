@@ -2074,3 +2074,158 @@ async fn a_new_message_pokes_participants_and_nobody_else() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Guidelines §6: no personal data about the people being supported is kept, and a
+/// liaison thread is where a case is most likely to be described. Every way text enters a
+/// thread (subject and first message, a message, an edit, a new subject, a resolution
+/// note, and the no-JavaScript forms) refuses it with 422 `personal_data` naming the
+/// field, and keeps nothing.
+#[tokio::test]
+async fn liaison_threads_refuse_personal_data_about_supported_people() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let aomori = app.platform_id("aomori").await;
+    let city = app.platform_id("aomori-city").await;
+    let parts = json!([aomori, city]);
+
+    let cases = [
+        (
+            json!({"subject": "Aさん 090-1234-5678", "platform_ids": parts}),
+            "`subject`",
+        ),
+        (
+            json!({"subject": "支援の相談", "platform_ids": parts, "body": "住所は青森市本町1丁目2番3号です"}),
+            "`body`",
+        ),
+    ];
+    for (body, field) in cases {
+        let r = coordinator.post("/api/v1/threads", &body).await;
+        let error = json_with(r, StatusCode::UNPROCESSABLE_ENTITY, &body.to_string()).await;
+        assert_eq!(error["error"]["code"], "personal_data", "{error}");
+        let message = error["error"]["message"].as_str().expect("a message");
+        assert!(message.contains(field), "{message}");
+    }
+    let kept: Vec<Value> = list_with(&coordinator, &[]).await;
+    assert!(
+        !kept.iter().any(|t| t["subject"] == "支援の相談"),
+        "a refused thread is not kept"
+    );
+
+    let thread = create(
+        &coordinator,
+        json!({"subject": "支援の相談", "platform_ids": parts}),
+    )
+    .await;
+    let id = thread["id"].as_str().expect("an id").to_string();
+    let posted = post_message(&coordinator, &id, "来週の会議で共有します。").await;
+    let message_id = posted["id"].as_str().expect("an id").to_string();
+    // A member's own address is not data about a supported person: a mention and a
+    // colleague's address pass.
+    post_message(
+        &coordinator,
+        &id,
+        "@aomori-city@aomori.example さん、確認をお願いします（控えは shoko-rodo@aomori.example へ）",
+    )
+    .await;
+
+    let r = coordinator
+        .post(
+            &format!("/api/v1/threads/{id}/messages"),
+            &json!({"body": "連絡先: taro.yamada@example.jp"}),
+        )
+        .await;
+    expect_error(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "personal_data",
+        "a message",
+    )
+    .await;
+    let r = coordinator
+        .patch(
+            &format!("/api/v1/messages/{message_id}"),
+            &json!({"body": "個人番号 123456789012"}),
+        )
+        .await;
+    expect_error(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "personal_data",
+        "an edit",
+    )
+    .await;
+    let r = coordinator
+        .patch(
+            &format!("/api/v1/threads/{id}"),
+            &json!({"subject": "Bさん 080-9876-5432"}),
+        )
+        .await;
+    expect_error(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "personal_data",
+        "a subject",
+    )
+    .await;
+    let r = coordinator
+        .patch(
+            &format!("/api/v1/threads/{id}"),
+            &json!({"state": "resolved", "resolution_note": "本人(090-1111-2222)に連絡済み"}),
+        )
+        .await;
+    expect_error(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "personal_data",
+        "a note",
+    )
+    .await;
+    let r = coordinator
+        .patch(
+            &format!("/api/v1/threads/{id}"),
+            &json!({"state": "resolved", "resolution_note": "x".repeat(10_001)}),
+        )
+        .await;
+    expect_error(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_field",
+        "a long note",
+    )
+    .await;
+
+    // The page form, as a browser without JavaScript sends it.
+    let r = coordinator
+        .client
+        .post(app.url(&format!("/threads/{id}/messages")))
+        .form(&[
+            ("csrf_token", coordinator.csrf.as_str()),
+            ("body", "電話 03-1234-5678"),
+        ])
+        .send()
+        .await
+        .expect("the form is sent");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"]
+        .to_str()
+        .expect("a location")
+        .to_string();
+    assert!(to.ends_with("?error=personal_data"), "{to}");
+
+    // Nothing of it was kept: the two messages as posted; the thread as created.
+    let seen = coordinator.get_json(&format!("/api/v1/threads/{id}")).await;
+    assert_eq!(seen["subject"], "支援の相談");
+    assert_eq!(seen["state"], "open");
+    let messages = coordinator
+        .get_json(&format!("/api/v1/threads/{id}/messages"))
+        .await;
+    let bodies: Vec<&str> = messages
+        .as_array()
+        .or_else(|| messages["messages"].as_array())
+        .expect("messages")
+        .iter()
+        .map(|m| m["body"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert_eq!(bodies[0], "来週の会議で共有します。");
+}
