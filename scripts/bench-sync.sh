@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The sync engine's load benchmark (docs/benchmarks.md): for each database and each N, a
-# fresh demo server, N event streams, steady writes, delivery latency p50/p99, lost and
-# duplicated deliveries, memory per idle stream; then a client catching up a long feed.
+# fresh demo server, N readers that hold an event stream and pull the feed on every event,
+# steady writes; the time from each write to the poke and to the message in the reader's
+# hands, lost and duplicated deliveries, server CPU per delivery, memory per idle stream;
+# then a client catching up a long feed.
 #   scripts/bench-sync.sh                    SQLite and PostgreSQL, N = 100 1000 5000
 #   DBS=sqlite NS="100 1000" scripts/bench-sync.sh
 # PostgreSQL: PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test) must be able
@@ -16,10 +18,11 @@ PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}"
 # 5,000 streams are 5,000 sockets at each end.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-# The server as `make build` builds it (the same binary `make run` serves).
-[ -x target/release/kakehashi ] || make build
+# The server as `make build` builds it (the same binary `make run` serves), or another
+# build to compare with (KAKEHASHI_BIN=/tmp/kakehashi-before scripts/bench-sync.sh).
+bin="${KAKEHASHI_BIN:-target/release/kakehashi}"
+[ -x "$bin" ] || make build
 cargo build --release -p kakehashi-bench
-bin=target/release/kakehashi
 bench=target/release/kakehashi-bench
 
 run() { # database, clients, extra bench arguments...

@@ -1,9 +1,13 @@
-//! `kakehashi-bench`: a load tool for the sync engine (issue: sync engine; results in
-//! docs/benchmarks.md). Against a running server seeded with the Aomori demo data it
-//! signs in the demo users, holds N event streams spread over them, writes messages to
-//! one thread they all take part in at a steady rate, and reports the time from each
-//! write to its receipt at every stream (p50, p99, max), lost and duplicated deliveries,
-//! the server's memory per idle stream, and how fast a client catches up a long feed.
+//! `kakehashi-bench`: a load tool for the sync engine (issues: sync engine, sync at scale;
+//! results in docs/benchmarks.md). Against a running server seeded with the Aomori demo
+//! data it signs in the demo users, holds N event streams spread over them, and behaves
+//! as a client does: on every `change` event it pulls `/api/v1/sync` (one pull at a time
+//! per reader). One writer posts messages to a thread every reader takes part in at a
+//! steady rate. It reports, over every (write, reader) pair, the time from the write's
+//! `POST` to the poke and to the message being in the reader's hands (the pull that
+//! brought it), the share delivered within 10 s, lost and duplicated deliveries, the
+//! server's CPU seconds per delivery and memory per idle stream, and how fast a client
+//! catches up a long feed.
 //!
 //! `scripts/bench-sync.sh` starts a fresh server on SQLite or PostgreSQL and runs this.
 
@@ -124,12 +128,24 @@ impl Session {
     }
 }
 
-/// Holds one event stream; returns each `change` event's cursor with its arrival time.
+/// What one reader saw: each `change` event's cursor with its arrival time, and each
+/// message with the time it was in the reader's hands (the pull that brought it back), the
+/// cursors pulled more than once.
+#[derive(Default)]
+struct Received {
+    pokes: Vec<(i64, Instant)>,
+    messages: HashMap<Uuid, Instant>,
+    duplicated: usize,
+}
+
+/// Holds one event stream and, like a client, pulls the feed after every `change` event
+/// (one pull at a time; events during a pull make one more pull after it).
 async fn listen(
     session: Session,
+    since: i64,
     opened: Arc<Barrier>,
     mut stop: watch::Receiver<bool>,
-) -> Vec<(i64, Instant)> {
+) -> Received {
     let mut response = session
         .client
         .get(format!("{}/api/v1/events", session.base))
@@ -137,8 +153,11 @@ async fn listen(
         .await
         .expect("the server answers the event stream");
     assert_eq!(response.status(), StatusCode::OK);
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let (done_tx, done_rx) = watch::channel(false);
+    let puller = tokio::spawn(pull_on_wake(session.clone(), since, wake.clone(), done_rx));
     let mut text = String::new();
-    let mut received = Vec::new();
+    let mut pokes = Vec::new();
     let mut ready = false;
     loop {
         tokio::select! {
@@ -157,15 +176,69 @@ async fn listen(
                             .find_map(|l| l.strip_prefix("id: "))
                             .and_then(|v| v.trim().parse().ok())
                         {
-                            received.push((cursor, at));
+                            pokes.push((cursor, at));
                         }
+                        wake.notify_one();
                     }
                 }
             }
             _ = stop.changed() => break,
         }
     }
-    received
+    let _ = done_tx.send(true);
+    let (messages, duplicated) = puller.await.expect("the puller");
+    Received {
+        pokes,
+        messages,
+        duplicated,
+    }
+}
+
+/// Pulls after each wake-up until told to stop; returns when each message first arrived
+/// and how many changes came again at a cursor already received.
+async fn pull_on_wake(
+    session: Session,
+    mut since: i64,
+    wake: Arc<tokio::sync::Notify>,
+    mut done: watch::Receiver<bool>,
+) -> (HashMap<Uuid, Instant>, usize) {
+    let mut messages = HashMap::new();
+    let mut cursors = std::collections::HashSet::new();
+    let mut duplicated = 0;
+    loop {
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = done.changed() => return (messages, duplicated),
+        }
+        loop {
+            let page: SyncPage = session
+                .get(&format!("/api/v1/sync?since={since}&limit=500"))
+                .await;
+            let at = Instant::now();
+            for change in &page.changes {
+                if !cursors.insert(change.cursor) {
+                    duplicated += 1;
+                }
+                if change.kind.as_str() == "message" {
+                    messages.entry(change.id).or_insert(at);
+                }
+            }
+            since = page.cursor;
+            if !page.has_more {
+                break;
+            }
+        }
+    }
+}
+
+/// The server's CPU time so far (user + system), from /proc.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // The kernel's USER_HZ is 100 on every Linux this runs on.
+    Some(ticks / 100.0)
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -220,6 +293,7 @@ async fn main() {
         let session = sessions[i % sessions.len()].clone();
         listeners.push(tokio::spawn(listen(
             session,
+            start_cursor,
             opened.clone(),
             stop_rx.clone(),
         )));
@@ -242,6 +316,7 @@ async fn main() {
         }
     }
 
+    let cpu_before = args.server_pid.and_then(cpu_seconds);
     // Steady writes; each remembers when it was sent.
     let mut sent: Vec<(Uuid, Instant)> = Vec::with_capacity(args.writes);
     let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate));
@@ -274,38 +349,59 @@ async fn main() {
         .filter(|(kind, _, _)| kind == "message")
         .map(|(_, id, cursor)| (*id, *cursor))
         .collect();
-    let mut latencies = Vec::with_capacity(args.writes * args.clients);
-    let mut lost = 0usize;
-    let mut duplicated = 0usize;
-    for events in &received {
-        let mut cursors: Vec<i64> = events.iter().map(|(c, _)| *c).collect();
-        let all = cursors.len();
-        cursors.dedup();
-        duplicated += all - cursors.len();
+    let mut pokes = Vec::with_capacity(args.writes * args.clients);
+    let mut in_hands = Vec::with_capacity(args.writes * args.clients);
+    let (mut poke_lost, mut lost, mut duplicated) = (0usize, 0usize, 0usize);
+    for got in &received {
+        duplicated += got.duplicated;
         for (id, at) in &sent {
             let Some(cursor) = cursor_of.get(id) else {
                 lost += 1;
                 continue;
             };
-            match events.iter().find(|(c, _)| c >= cursor) {
-                Some((_, got)) => latencies.push(got.duration_since(*at).as_secs_f64() * 1000.0),
+            match got.pokes.iter().find(|(c, _)| c >= cursor) {
+                Some((_, when)) => pokes.push(when.duration_since(*at).as_secs_f64() * 1000.0),
+                None => poke_lost += 1,
+            }
+            match got.messages.get(id) {
+                Some(when) => in_hands.push(when.duration_since(*at).as_secs_f64() * 1000.0),
                 None => lost += 1,
             }
         }
     }
-    latencies.sort_by(|a, b| a.total_cmp(b));
+    pokes.sort_by(|a, b| a.total_cmp(b));
+    in_hands.sort_by(|a, b| a.total_cmp(b));
+    let within = |limit: f64| in_hands.iter().filter(|ms| **ms <= limit).count();
+    let expected = args.writes * args.clients;
     println!(
-        "{} clients, {} writes at {}/s: delivery p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} deliveries, {} lost, {} duplicated",
+        "{} readers, {} writes at {}/s: poke p50 {:.1} ms, p99 {:.1} ms ({} pokes missing)",
         args.clients,
         args.writes,
         args.rate,
-        percentile(&latencies, 50.0),
-        percentile(&latencies, 99.0),
-        latencies.last().copied().unwrap_or(f64::NAN),
-        latencies.len(),
+        percentile(&pokes, 50.0),
+        percentile(&pokes, 99.0),
+        poke_lost
+    );
+    println!(
+        "  in the reader's hands (poke + pull): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {:.1} % within 10 s; {} of {} delivered, {} lost, {} duplicated",
+        percentile(&in_hands, 50.0),
+        percentile(&in_hands, 99.0),
+        in_hands.last().copied().unwrap_or(f64::NAN),
+        100.0 * within(10_000.0) as f64 / expected.max(1) as f64,
+        in_hands.len(),
+        expected,
         lost,
         duplicated
     );
+    if let (Some(pid), Some(before)) = (args.server_pid, cpu_before) {
+        if let Some(after) = cpu_seconds(pid) {
+            println!(
+                "  server CPU: {:.1} s, {:.2} ms per delivery",
+                after - before,
+                (after - before) * 1000.0 / in_hands.len().max(1) as f64
+            );
+        }
+    }
 
     if args.catch_up > 0 {
         let writing = Instant::now();

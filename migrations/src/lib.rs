@@ -11,6 +11,7 @@ mod m20261129_000004_outreach;
 mod m20261129_000005_practices;
 mod m20261129_000006_practice_history;
 mod m20261201_000007_session_hashes;
+mod m20261201_000008_change_log_records;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_practices::Migration),
             Box::new(m20261129_000006_practice_history::Migration),
             Box::new(m20261201_000007_session_hashes::Migration),
+            Box::new(m20261201_000008_change_log_records::Migration),
         ]
     }
 }

@@ -69,6 +69,20 @@ impl Actor {
         }))
     }
 
+    /// The same roles and organisation with no user of their own (nil id, no e-mail, no
+    /// token): whom the sync feed builds a payload for when readers of one class share it
+    /// (`sync::views`). A view built for it holds nothing of any one reader; their own
+    /// fields are set afterwards (`sync::views::personalise`).
+    pub fn as_reader_class(&self) -> Actor {
+        let mut actor = self.clone();
+        actor.user.id = Uuid::nil();
+        actor.user.email = String::new();
+        actor.user.display_name = String::new();
+        actor.user.password_hash = String::new();
+        actor.csrf_token = String::new();
+        actor
+    }
+
     pub fn pledge_accepted(&self) -> bool {
         self.user.pledge_accepted_at.is_some()
     }

@@ -31,6 +31,7 @@ use crate::http::ApiError;
 use crate::practices::index::PracticeIndex;
 use crate::state::AppState;
 use crate::sync::hub::ChangeHub;
+use crate::sync::views::ViewCache;
 use crate::{
     accounts, db, notifications, openapi, outreach, platforms, practices, sync, threads, web,
 };
@@ -101,6 +102,7 @@ impl Application {
             db,
             sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
             changes: Arc::new(ChangeHub::default()),
+            views: Arc::new(ViewCache::default()),
             practices,
             config: Arc::new(config),
             leptos,

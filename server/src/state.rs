@@ -11,6 +11,7 @@ use crate::accounts::limits::SignInLimiter;
 use crate::config::Config;
 use crate::practices::index::PracticeIndex;
 use crate::sync::hub::ChangeHub;
+use crate::sync::views::ViewCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub sign_in_limiter: Arc<SignInLimiter>,
     pub changes: Arc<ChangeHub>,
+    /// Sync payloads built once per reader class (see `sync::views`).
+    pub views: Arc<ViewCache>,
     /// The good-practice search index, following the change log.
     pub practices: Arc<PracticeIndex>,
     pub leptos: LeptosOptions,

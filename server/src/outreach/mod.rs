@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -305,7 +305,32 @@ async fn views(
         let own_events = events.remove(&row.id).unwrap_or_default();
         let state_now = OutreachState::parse(&row.state).unwrap_or(OutreachState::Draft);
         let parts = parts(actor, &row, &own_recipients);
-        let mut response_views = Vec::with_capacity(own_responses.len());
+        // An economic organisation answering a request sees its own part of it only: which
+        // other organisations were asked, and what they answered, is the requester's and
+        // the secretariat's to know (guidelines §6: each member's information is its own).
+        let only_own = ![row.platform_id, row.network_id].iter().any(|p| {
+            actor
+                .roles_on(*p)
+                .into_iter()
+                .any(|role| role != Role::Responder)
+        });
+        let own_org = actor.organisation.id;
+        let concerns_caller = |org: Option<Uuid>| !only_own || org.is_none_or(|o| o == own_org);
+        let own_recipients: Vec<_> = own_recipients
+            .into_iter()
+            .filter(|t| concerns_caller(Some(t.organisation_id)))
+            .collect();
+        let own_responses = own_responses
+            .into_iter()
+            .filter(|r| concerns_caller(Some(r.organisation_id)));
+        let own_events = own_events
+            .into_iter()
+            .filter(|e| concerns_caller(e.organisation_id));
+        let suggested: Vec<Uuid> = parse_json::<Vec<Uuid>>(&row.suggested_organisations)
+            .into_iter()
+            .filter(|o| concerns_caller(Some(*o)))
+            .collect();
+        let mut response_views = Vec::new();
         for r in own_responses {
             response_views.push(OutreachResponse {
                 id: r.id,
@@ -320,7 +345,7 @@ async fn views(
                 created_at: r.created_at,
             });
         }
-        let mut timeline = Vec::with_capacity(own_events.len());
+        let mut timeline = Vec::new();
         for e in own_events {
             timeline.push(TimelineEntry {
                 action: e.action,
@@ -343,7 +368,7 @@ async fn views(
             deadline: row.deadline,
             state: state_now,
             overdue: overdue(row.deadline, state_now, today),
-            suggested_organisation_ids: parse_json(&row.suggested_organisations),
+            suggested_organisation_ids: suggested,
             organisations: own_recipients
                 .iter()
                 .map(|t| OutreachRecipient {
@@ -450,6 +475,17 @@ pub async fn list(state: &AppState, actor: &Actor, filter: ListFilter) -> ApiRes
                     .to_owned(),
             ),
         );
+        // Who else a request went to is not a responder's to know (see `views`): another
+        // organisation's filter finds only the requests the caller sees as requester,
+        // secretariat or observer, so its count says nothing about the others.
+        if o != actor.organisation.id {
+            let working = actor.working_platforms();
+            query = query.filter(
+                Condition::any()
+                    .add(C::PlatformId.is_in(working.clone()))
+                    .add(C::NetworkId.is_in(working)),
+            );
+        }
     }
     let finished = [
         OutreachState::Closed,
@@ -791,6 +827,34 @@ pub async fn patch(
     get(state, actor, id).await
 }
 
+/// Claims a request at the version a step's checks read, inside the step's transaction
+/// (optionally moving it to `state`): false when someone else's step committed in between,
+/// and the caller must read again or refuse. Nothing else of the step may be written
+/// before this.
+async fn claim(
+    txn: &impl ConnectionTrait,
+    row: &outreach_request::Model,
+    state: Option<OutreachState>,
+    now: chrono::DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut update = outreach_request::Entity::update_many()
+        .col_expr(
+            outreach_request::Column::Version,
+            Expr::value(row.version + 1),
+        )
+        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now));
+    if let Some(state) = state {
+        update = update.col_expr(outreach_request::Column::State, Expr::value(state.as_str()));
+    }
+    let claimed = update
+        .filter(outreach_request::Column::Id.eq(row.id))
+        .filter(outreach_request::Column::Version.eq(row.version))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    Ok(claimed == 1)
+}
+
 async fn recipients_of(
     db: &impl ConnectionTrait,
     request_id: Uuid,
@@ -899,18 +963,7 @@ pub async fn transition(
         let txn = state.db.begin().await?;
         // Claim the request at the version read; someone else's step in between means
         // reading again.
-        let claimed = outreach_request::Entity::update_many()
-            .col_expr(
-                outreach_request::Column::Version,
-                Expr::value(row.version + 1),
-            )
-            .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now))
-            .filter(outreach_request::Column::Id.eq(id))
-            .filter(outreach_request::Column::Version.eq(row.version))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if claimed == 0 {
+        if !claim(&txn, &row, None, now).await? {
             txn.rollback().await?;
             continue;
         }
@@ -1151,22 +1204,7 @@ pub async fn respond(
     // this transaction, before writing anything. A close, withdrawal, routing or another
     // answer that committed in between has moved the version on, and this answer is
     // refused (nothing is kept) rather than landing on a request that changed under it.
-    let claimed = outreach_request::Entity::update_many()
-        .col_expr(
-            outreach_request::Column::State,
-            Expr::value(OutreachState::Answered.as_str()),
-        )
-        .col_expr(
-            outreach_request::Column::Version,
-            Expr::value(row.version + 1),
-        )
-        .col_expr(outreach_request::Column::UpdatedAt, Expr::value(now))
-        .filter(outreach_request::Column::Id.eq(id))
-        .filter(outreach_request::Column::Version.eq(row.version))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if claimed == 0 {
+    if !claim(&txn, &row, Some(OutreachState::Answered), now).await? {
         txn.rollback().await?;
         return Err(ApiError::Conflict {
             code: "edit_conflict",

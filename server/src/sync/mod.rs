@@ -13,6 +13,7 @@ pub mod feed;
 pub mod hub;
 pub mod idempotency;
 pub mod routes;
+pub mod views;
 
 use chrono::Utc;
 use sea_orm::{

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// The first instance's shared sync payloads, to prove readers share them.
+    pub views: std::sync::Arc<server::sync::views::ViewCache>,
 }
 
 /// Which database the suite runs on (the same tests run on both).
@@ -73,12 +75,14 @@ impl TestApp {
             .await
             .expect("the server starts");
         let base = format!("http://{}", app.addr());
+        let views = app.state.views.clone();
         tokio::spawn(app.run());
         TestApp {
             base,
             db,
             data_dir,
             database_url: url,
+            views,
         }
     }
 
@@ -101,6 +105,7 @@ impl TestApp {
             db: self.db.clone(),
             data_dir: std::env::temp_dir().join("kakehashi-unused"),
             database_url: self.database_url.clone(),
+            views: self.views.clone(),
         };
         other.sign_in(email).await
     }

@@ -19,6 +19,7 @@ mod platforms;
 mod practices;
 mod revocation;
 mod server_functions;
+mod shared_payloads;
 mod sync;
 mod thread_pages;
 mod threads;

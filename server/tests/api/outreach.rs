@@ -651,6 +651,163 @@ async fn only_the_parties_see_a_request_anywhere() {
     }
 }
 
+/// Every name, status, answer and timeline comment of an organisation in `v`.
+fn organisation_traces(v: &Value, org_id: &uuid::Uuid, org_name: &str) -> Vec<String> {
+    let org_id = org_id.to_string();
+    let org_id = org_id.as_str();
+    let mut found = Vec::new();
+    for o in v["organisations"].as_array().expect("organisations") {
+        if o["name"] == org_name || o["organisation_id"] == org_id {
+            found.push(format!("recipient {o}"));
+        }
+    }
+    for r in v["responses"].as_array().expect("responses") {
+        if r["organisation_name"] == org_name || r["organisation_id"] == org_id {
+            found.push(format!("response {r}"));
+        }
+    }
+    for e in v["timeline"].as_array().expect("timeline") {
+        if e["organisation_name"] == org_name {
+            found.push(format!("timeline {e}"));
+        }
+    }
+    if v["suggested_organisation_ids"]
+        .as_array()
+        .expect("suggested")
+        .iter()
+        .any(|o| o == org_id)
+    {
+        found.push("suggested".into());
+    }
+    found
+}
+
+#[tokio::test]
+async fn an_organisation_sees_its_own_part_of_a_request_and_nothing_of_the_others() {
+    let app = TestApp::spawn().await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let keieisha = app.sign_in(KEIEISHA).await;
+    let shokokai = app.sign_in(SHOKOKAI).await;
+    let keieisha_org = app.organisation_id(KEIEISHA_ORG).await;
+    let shokokai_org = app.organisation_id(SHOKOKAI_ORG).await;
+    let mut body = draft("二団体に送る依頼");
+    body["organisation_ids"] = json!([keieisha_org, shokokai_org]);
+    let id = id_of(&create(&hirosaki, body).await);
+    step_ok(&hirosaki, &id, json!({"action": "submit"})).await;
+    step_ok(
+        &coordinator,
+        &id,
+        json!({"action": "route", "organisation_ids": [keieisha_org, shokokai_org],
+               "comment": "両団体にお願いします"}),
+    )
+    .await;
+    step_ok(&keieisha, &id, json!({"action": "acknowledge"})).await;
+    let r = answer(
+        &keieisha,
+        &id,
+        json!({"body": "経営者協会の会員企業2社が受け入れ可能です。", "placements_offered": 2}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    step_ok(
+        &shokokai,
+        &id,
+        json!({"action": "decline", "comment": "商工会として今回は見送ります"}),
+    )
+    .await;
+
+    // The requester and the secretariat see both organisations' parts.
+    for (who, user) in [("requester", &hirosaki), ("secretariat", &coordinator)] {
+        let v = user
+            .get_json(&format!("/api/v1/outreach-requests/{id}"))
+            .await;
+        for (org, name) in [(&keieisha_org, KEIEISHA_ORG), (&shokokai_org, SHOKOKAI_ORG)] {
+            assert!(
+                !organisation_traces(&v, org, name).is_empty(),
+                "{who} sees {name}"
+            );
+        }
+        assert_eq!(v["responses"].as_array().unwrap().len(), 1, "{who}");
+    }
+
+    // Each organisation: its own part, nothing of the other's, on every way of reading.
+    for (who, user, own, (other, other_name)) in [
+        (
+            "経営者協会",
+            &keieisha,
+            KEIEISHA_ORG,
+            (&shokokai_org, SHOKOKAI_ORG),
+        ),
+        (
+            "商工会連合会",
+            &shokokai,
+            SHOKOKAI_ORG,
+            (&keieisha_org, KEIEISHA_ORG),
+        ),
+    ] {
+        let one = user
+            .get_json(&format!("/api/v1/outreach-requests/{id}"))
+            .await;
+        assert_eq!(
+            one["organisations"].as_array().unwrap().len(),
+            1,
+            "{who}: {one}"
+        );
+        assert_eq!(one["organisations"][0]["name"], own, "{who}");
+        let list = user.get_json("/api/v1/outreach-requests").await;
+        let listed = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == id.as_str())
+            .cloned()
+            .expect("listed");
+        let (changes, _) = pull_all(user, 0).await;
+        let synced = changes
+            .iter()
+            .rev()
+            .find(|c| c["kind"] == "outreach_request" && c["id"] == id.as_str())
+            .map(|c| c["data"].clone())
+            .expect("synced");
+        for (how, v) in [("GET", &one), ("list", &listed), ("sync", &synced)] {
+            let traces = organisation_traces(v, other, other_name);
+            assert!(
+                traces.is_empty(),
+                "{who} {how} sees {other_name}: {traces:?}"
+            );
+        }
+        // Filtering by the other organisation finds nothing, and counts nothing.
+        let filtered = user
+            .get_json(&format!("/api/v1/outreach-requests?organisation={other}"))
+            .await;
+        assert_eq!(filtered["total"], 0, "{who}: {filtered}");
+        let csv = user
+            .get("/api/v1/outreach-requests/export.csv")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            csv.contains("二団体に送る依頼"),
+            "{who} exports the request"
+        );
+        assert!(!csv.contains(other_name), "{who} export names {other_name}");
+    }
+    let keieisha_view = keieisha
+        .get_json(&format!("/api/v1/outreach-requests/{id}"))
+        .await;
+    assert_eq!(keieisha_view["responses"].as_array().unwrap().len(), 1);
+    let shokokai_view = shokokai
+        .get_json(&format!("/api/v1/outreach-requests/{id}"))
+        .await;
+    assert!(shokokai_view["responses"].as_array().unwrap().is_empty());
+    assert!(
+        !shokokai_view.to_string().contains("会員企業2社"),
+        "the other organisation's answer text"
+    );
+}
+
 #[tokio::test]
 async fn personal_data_is_refused_and_nothing_is_saved() {
     let app = TestApp::spawn().await;

@@ -603,10 +603,16 @@ async fn two_coordinators_removing_each_other_at_once_leave_one() {
     );
     let mut statuses = [ra.status(), rb.status()];
     statuses.sort();
-    // One wins; the loser is refused (409), or finds its own session already ended (401).
+    // One wins; the loser is refused (409), finds its own session already ended (401), or
+    // — its session read just before the winner committed and its roles just after — no
+    // longer sees the platform at all (404). Each is the loser losing; which one depends
+    // only on where the other commit falls (seen on PostgreSQL in CI).
     assert_eq!(statuses[0], StatusCode::NO_CONTENT, "{statuses:?}");
     assert!(
-        matches!(statuses[1], StatusCode::CONFLICT | StatusCode::UNAUTHORIZED),
+        matches!(
+            statuses[1],
+            StatusCode::CONFLICT | StatusCode::UNAUTHORIZED | StatusCode::NOT_FOUND
+        ),
         "{statuses:?}"
     );
     let left = admin::roles_of(&app.db, a).await.unwrap().len()

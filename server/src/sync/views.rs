@@ -1,0 +1,264 @@
+//! Payloads built once for many readers.
+//!
+//! A change's record, as the feed shows it, depends on the record and on who reads it. For
+//! every kind but notifications, "who" is only the reader's roles (platform, role) and
+//! organisation — their *reader class* — plus a few fields of the reader's own (a thread's
+//! unread count, whether they may manage a thread they started, which practice comments
+//! they may delete), which [`personalise`] sets afterwards from data of that reader alone.
+//! Two hundred staff of one municipal platform are one class: the first of them to pull a
+//! change builds its payload, the others wait for that build and share it, instead of each
+//! rebuilding the record with a dozen queries of their own (issue: sync at scale).
+//!
+//! A payload is kept under (kind, record, content cursor, class), where the content
+//! cursor is the record's newest *content* change in the whole log (any change addressed
+//! beyond single users; see [`super::feed`]), whichever of the record's changes the reader
+//! is being sent. A payload is built from a state at least as new as that change, and a
+//! change that alters the record for anyone — including narrowing who may see it — moves
+//! the content cursor and so the key: no reader is served what a later change took away.
+//! Where a record's visibility derives from another record (a message is seen through its
+//! thread), the other record's content cursor is part of the key too: removing a platform
+//! from a thread makes every payload of its messages be built afresh. A reader who lost a
+//! role is another class at once (the actor is resolved on every request), so nothing
+//! built for their former class reaches them. Changes addressed to single users only (a
+//! read marker, a lost role's tombstones) do not move the key: what they change is the
+//! reader's own, set by [`personalise`] or decided by the reader's class.
+
+use std::sync::Arc;
+
+use quick_cache::sync::Cache;
+use serde_json::Value;
+use uuid::Uuid;
+
+use app::domain::{ChangeKind, Role};
+
+use crate::http::ApiResult;
+use crate::policy::Actor;
+
+/// A record as one reader class sees it; `None`: the class may not see it (a tombstone).
+pub type Payload = Arc<Option<Value>>;
+
+/// Everything but the record that a shared payload may depend on: the reader's roles and
+/// organisation. Readers of one class see the same record the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReaderClass {
+    roles: Vec<(Uuid, Role)>,
+    organisation: Uuid,
+}
+
+impl ReaderClass {
+    pub fn of(actor: &Actor) -> ReaderClass {
+        let mut roles = actor.roles.clone();
+        roles.sort();
+        roles.dedup();
+        ReaderClass {
+            roles,
+            organisation: actor.organisation.id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ViewKey {
+    kind: ChangeKind,
+    record: Uuid,
+    /// The record's newest content change, and that of the record its visibility derives
+    /// from (a message's thread; 0 for records visible by their own fields).
+    cursor: (i64, i64),
+    class: ReaderClass,
+}
+
+/// The kinds whose payload is built per reader class and shared. Notifications are each
+/// one person's, so sharing them would gain nothing.
+pub fn shared(kind: ChangeKind) -> bool {
+    !matches!(kind, ChangeKind::Notification)
+}
+
+/// Recently built payloads, at most [`ViewCache::CAPACITY`] of them (least useful first out).
+pub struct ViewCache {
+    cache: Cache<ViewKey, Payload>,
+}
+
+impl Default for ViewCache {
+    fn default() -> Self {
+        ViewCache {
+            cache: Cache::new(Self::CAPACITY),
+        }
+    }
+}
+
+impl ViewCache {
+    /// Payloads kept: a few kilobytes each, so tens of megabytes at most, enough for every
+    /// class of a prefecture to catch up the latest changes of the day without rebuilding.
+    pub const CAPACITY: usize = 20_000;
+
+    /// The payload of `record` at `cursor` (its content cursor and its context's, see
+    /// [`ViewKey`]) for `class`, built by `build` (for a reader of
+    /// that class with no user of their own, see [`Actor::as_reader_class`]) by the first
+    /// reader who asks; concurrent readers of the class wait for that build.
+    pub async fn get_or_build<F>(
+        &self,
+        kind: ChangeKind,
+        record: Uuid,
+        cursor: (i64, i64),
+        class: &ReaderClass,
+        build: F,
+    ) -> ApiResult<Payload>
+    where
+        F: std::future::Future<Output = ApiResult<Option<Value>>>,
+    {
+        let key = ViewKey {
+            kind,
+            record,
+            cursor,
+            class: class.clone(),
+        };
+        self.cache
+            .get_or_insert_async(&key, async { build.await.map(Arc::new) })
+            .await
+    }
+
+    /// The payload kept for this key, if any (see [`ViewCache::get_or_build`]).
+    pub fn get(
+        &self,
+        kind: ChangeKind,
+        record: Uuid,
+        cursor: (i64, i64),
+        class: &ReaderClass,
+    ) -> Option<Payload> {
+        self.cache.get(&ViewKey {
+            kind,
+            record,
+            cursor,
+            class: class.clone(),
+        })
+    }
+
+    /// Keeps a payload built in a batch (many records of one kind in a few queries) for
+    /// this key, built as [`ViewCache::get_or_build`] would have built it.
+    pub fn insert(
+        &self,
+        kind: ChangeKind,
+        record: Uuid,
+        cursor: (i64, i64),
+        class: &ReaderClass,
+        payload: Option<Value>,
+    ) {
+        self.cache.insert(
+            ViewKey {
+                kind,
+                record,
+                cursor,
+                class: class.clone(),
+            },
+            Arc::new(payload),
+        );
+    }
+
+    /// How many payloads are kept (for tests and the benchmark's report).
+    pub fn len(&self) -> usize {
+        self.cache.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cache.is_empty()
+    }
+}
+
+/// What a shared payload leaves to each reader, set from their own data: a thread's
+/// unread count (from `unread`, the reader's counts per thread) and whether they may
+/// manage it (its starter may, whatever their roles); which comments of a practice they
+/// may delete (their own). Applied to every payload the feed sends, shared or not, so the
+/// two paths cannot disagree.
+pub fn personalise(
+    kind: ChangeKind,
+    data: &mut Value,
+    reader: Uuid,
+    unread: &std::collections::HashMap<Uuid, u64>,
+) {
+    let reader = Value::String(reader.to_string());
+    match kind {
+        ChangeKind::Thread => {
+            let id = data["id"].as_str().and_then(|id| Uuid::parse_str(id).ok());
+            let started = data["created_by"]["id"] == reader;
+            if let Some(obj) = data.as_object_mut() {
+                let count = id.and_then(|id| unread.get(&id)).copied().unwrap_or(0);
+                obj.insert("unread".into(), Value::from(count));
+                if started {
+                    obj.insert("can_manage".into(), Value::Bool(true));
+                }
+            }
+        }
+        ChangeKind::GoodPractice => {
+            if let Some(comments) = data["comments"].as_array_mut() {
+                for comment in comments {
+                    let own = comment["author"]["id"] == reader;
+                    if let Some(obj) = comment.as_object_mut() {
+                        obj.insert("can_delete".into(), Value::Bool(own));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_thread_payload_takes_the_readers_own_count_and_starter_right() {
+        let (thread, me, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let shared =
+            json!({"id": thread, "created_by": {"id": me}, "unread": 7, "can_manage": false});
+        let mut mine = shared.clone();
+        personalise(
+            ChangeKind::Thread,
+            &mut mine,
+            me,
+            &HashMap::from([(thread, 2)]),
+        );
+        assert_eq!(mine["unread"], 2);
+        assert_eq!(mine["can_manage"], true);
+        let mut theirs = shared;
+        personalise(ChangeKind::Thread, &mut theirs, other, &HashMap::new());
+        assert_eq!(theirs["unread"], 0);
+        assert_eq!(theirs["can_manage"], false);
+    }
+
+    #[test]
+    fn only_ones_own_practice_comments_are_deletable() {
+        let (me, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut data = json!({"comments": [
+            {"author": {"id": me}, "can_delete": false},
+            {"author": {"id": other}, "can_delete": true},
+        ]});
+        personalise(ChangeKind::GoodPractice, &mut data, me, &HashMap::new());
+        assert_eq!(data["comments"][0]["can_delete"], true);
+        assert_eq!(data["comments"][1]["can_delete"], false);
+    }
+
+    #[test]
+    fn a_class_is_its_roles_whatever_their_order() {
+        let (p, q) = (Uuid::new_v4(), Uuid::new_v4());
+        let org = Uuid::new_v4();
+        let a = ReaderClass {
+            roles: vec![(p, Role::Staff), (q, Role::Coordinator)],
+            organisation: org,
+        };
+        let mut roles = vec![(q, Role::Coordinator), (p, Role::Staff), (p, Role::Staff)];
+        roles.sort();
+        roles.dedup();
+        assert_eq!(
+            a,
+            ReaderClass {
+                roles,
+                organisation: org
+            }
+        );
+    }
+}
