@@ -47,12 +47,16 @@ pub struct ReaderClass {
 
 impl ReaderClass {
     pub fn of(actor: &Actor) -> ReaderClass {
-        let mut roles = actor.roles.clone();
+        ReaderClass::new(actor.roles.clone(), actor.organisation.id)
+    }
+
+    /// The class of these roles (in any order, repeats ignored) in this organisation.
+    fn new(mut roles: Vec<(Uuid, Role)>, organisation: Uuid) -> ReaderClass {
         roles.sort();
         roles.dedup();
         ReaderClass {
             roles,
-            organisation: actor.organisation.id,
+            organisation,
         }
     }
 }
@@ -246,19 +250,19 @@ mod tests {
     fn a_class_is_its_roles_whatever_their_order() {
         let (p, q) = (Uuid::new_v4(), Uuid::new_v4());
         let org = Uuid::new_v4();
-        let a = ReaderClass {
-            roles: vec![(p, Role::Staff), (q, Role::Coordinator)],
-            organisation: org,
-        };
-        let mut roles = vec![(q, Role::Coordinator), (p, Role::Staff), (p, Role::Staff)];
-        roles.sort();
-        roles.dedup();
-        assert_eq!(
+        let a = ReaderClass::new(vec![(p, Role::Staff), (q, Role::Coordinator)], org);
+        let b = ReaderClass::new(
+            vec![(q, Role::Coordinator), (p, Role::Staff), (p, Role::Staff)],
+            org,
+        );
+        assert_eq!(a, b);
+        assert_ne!(a, ReaderClass::new(vec![(p, Role::Staff)], org));
+        assert_ne!(
             a,
-            ReaderClass {
-                roles,
-                organisation: org
-            }
+            ReaderClass::new(
+                vec![(p, Role::Staff), (q, Role::Coordinator)],
+                Uuid::new_v4()
+            )
         );
     }
 }
