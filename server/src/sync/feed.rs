@@ -153,7 +153,7 @@ pub async fn pull(
                 .views
                 .get_or_build(kind, id, key, &class, record_for(state, &holder, kind, id))
                 .await?;
-            (*payload).clone()
+            payload.data.clone()
         } else {
             // The current state as this actor may see it; not visible (any more) is a delete.
             record_for(state, actor, kind, id).await?

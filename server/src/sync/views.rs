@@ -26,6 +26,7 @@
 use std::sync::Arc;
 
 use quick_cache::sync::Cache;
+use quick_cache::Weighter;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -34,8 +35,40 @@ use app::domain::{ChangeKind, Role};
 use crate::http::ApiResult;
 use crate::policy::Actor;
 
-/// A record as one reader class sees it; `None`: the class may not see it (a tombstone).
-pub type Payload = Arc<Option<Value>>;
+/// A record as one reader class sees it, shared by the class.
+pub type Payload = Arc<Built>;
+
+/// One build: the record (`None`: the class may not see it, a tombstone) and its size as
+/// JSON, in bytes, which is what the cache's bound counts.
+#[derive(Debug)]
+pub struct Built {
+    pub data: Option<Value>,
+    bytes: u64,
+}
+
+impl Built {
+    fn new(data: Option<Value>) -> Built {
+        let bytes = data
+            .as_ref()
+            .and_then(|d| serde_json::to_vec(d).ok())
+            .map_or(0, |json| json.len() as u64);
+        // Every entry costs its key and bookkeeping too.
+        Built {
+            data,
+            bytes: bytes + 128,
+        }
+    }
+}
+
+/// Weighs an entry by its size as JSON (computed once, when built).
+#[derive(Debug, Clone, Copy)]
+struct BySize;
+
+impl Weighter<ViewKey, Payload> for BySize {
+    fn weight(&self, _key: &ViewKey, payload: &Payload) -> u64 {
+        payload.bytes
+    }
+}
 
 /// Everything but the record that a shared payload may depend on: the reader's roles and
 /// organisation. Readers of one class see the same record the same way.
@@ -77,23 +110,27 @@ pub fn shared(kind: ChangeKind) -> bool {
     !matches!(kind, ChangeKind::Notification)
 }
 
-/// Recently built payloads, at most [`ViewCache::CAPACITY`] of them (least useful first out).
+/// Recently built payloads, at most [`ViewCache::CAPACITY_BYTES`] of JSON (least useful
+/// first out): bounded by size, not count, since one practice can be a thousand times a
+/// read marker's size.
 pub struct ViewCache {
-    cache: Cache<ViewKey, Payload>,
+    cache: Cache<ViewKey, Payload, BySize>,
 }
 
 impl Default for ViewCache {
     fn default() -> Self {
         ViewCache {
-            cache: Cache::new(Self::CAPACITY),
+            cache: Cache::with_weighter(Self::ESTIMATED_ENTRIES, Self::CAPACITY_BYTES, BySize),
         }
     }
 }
 
 impl ViewCache {
-    /// Payloads kept: a few kilobytes each, so tens of megabytes at most, enough for every
-    /// class of a prefecture to catch up the latest changes of the day without rebuilding.
-    pub const CAPACITY: usize = 20_000;
+    /// 64 MiB: enough for every class of a prefecture to catch up the day's changes
+    /// without rebuilding, and a fixed ceiling however large the records are.
+    pub const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+    /// A few kilobytes each, typically.
+    const ESTIMATED_ENTRIES: usize = 20_000;
 
     /// The payload of `record` at `cursor` (its content cursor and its context's, see
     /// [`ViewKey`]) for `class`, built by `build` (for a reader of
@@ -117,7 +154,9 @@ impl ViewCache {
             class: class.clone(),
         };
         self.cache
-            .get_or_insert_async(&key, async { build.await.map(Arc::new) })
+            .get_or_insert_async(&key, async {
+                build.await.map(|data| Arc::new(Built::new(data)))
+            })
             .await
     }
 
@@ -154,7 +193,7 @@ impl ViewCache {
                 cursor,
                 class: class.clone(),
             },
-            Arc::new(payload),
+            Arc::new(Built::new(payload)),
         );
     }
 
