@@ -650,6 +650,88 @@ pub struct SyncPage {
     pub has_more: bool,
 }
 
+/// The data of an `event: change` on `GET /api/v1/events`. With `from`, `cursor` and
+/// `changes`: every change the reader may see after `from` up to and including `cursor`,
+/// each record once at its newest change, exactly as a pull of that range would send
+/// them; a client whose own cursor is at least `from` applies them and moves to `cursor`
+/// without pulling. With `cursor` alone (a stream opened with `Last-Event-ID` behind the
+/// feed, or the server could not build the changes) or nothing (the stream fell behind):
+/// the client pulls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ChangeEvent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<Change>>,
+}
+
+/// What a client at some cursor does with a [`ChangeEvent`].
+#[derive(Debug, PartialEq)]
+pub enum EventStep<'a> {
+    /// Apply these changes and move to this cursor.
+    Apply(Vec<&'a Change>, i64),
+    /// The client already has everything the event is about.
+    Nothing,
+    /// The event does not cover the range after the client's cursor: pull.
+    Pull,
+}
+
+impl ChangeEvent {
+    /// The step for a client whose own cursor is `cursor`.
+    pub fn step(&self, cursor: i64) -> EventStep<'_> {
+        match (self.from, self.cursor, self.changes.as_ref()) {
+            (_, Some(to), _) if to <= cursor => EventStep::Nothing,
+            (Some(from), Some(to), Some(changes)) if from <= cursor => {
+                EventStep::Apply(changes.iter().filter(|c| c.cursor > cursor).collect(), to)
+            }
+            _ => EventStep::Pull,
+        }
+    }
+}
+
+#[cfg(test)]
+mod change_event_tests {
+    use super::*;
+
+    fn change(cursor: i64) -> Change {
+        Change {
+            cursor,
+            kind: ChangeKind::Message,
+            id: Uuid::nil(),
+            op: ChangeOp::Upsert,
+            data: None,
+        }
+    }
+
+    #[test]
+    fn a_client_applies_only_an_event_that_continues_its_own_cursor() {
+        let event = ChangeEvent {
+            cursor: Some(20),
+            from: Some(10),
+            changes: Some(vec![change(12), change(18)]),
+        };
+        // Behind the event's range: a gap, so pull.
+        assert_eq!(event.step(9), EventStep::Pull);
+        assert_eq!(
+            event.step(10),
+            EventStep::Apply(vec![&change(12), &change(18)], 20)
+        );
+        // Part of the range already pulled: only what is newer.
+        assert_eq!(event.step(15), EventStep::Apply(vec![&change(18)], 20));
+        assert_eq!(event.step(20), EventStep::Nothing);
+        let poke = ChangeEvent {
+            cursor: Some(20),
+            ..Default::default()
+        };
+        assert_eq!(poke.step(10), EventStep::Pull);
+        assert_eq!(poke.step(25), EventStep::Nothing);
+        assert_eq!(ChangeEvent::default().step(10), EventStep::Pull);
+    }
+}
+
 /// Every API error: `{"error":{"code","message"}}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

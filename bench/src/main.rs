@@ -1,11 +1,11 @@
 //! `kakehashi-bench`: a load tool for the sync engine (issues: sync engine, sync at scale;
 //! results in docs/benchmarks.md). Against a running server seeded with the Aomori demo
 //! data it signs in the demo users, holds N event streams spread over them, and behaves
-//! as a client does: on every `change` event it pulls `/api/v1/sync` (one pull at a time
-//! per reader). One writer posts messages to a thread every reader takes part in at a
+//! as the app's sync engine does: it applies each `change` event's own changes when they
+//! continue from its cursor, and pulls `/api/v1/sync` otherwise. One writer posts messages to a thread every reader takes part in at a
 //! steady rate. It reports, over every (write, reader) pair, the time from the write's
-//! `POST` to the poke and to the message being in the reader's hands (the pull that
-//! brought it), the share delivered within 10 s, lost and duplicated deliveries, the
+//! `POST` to the event and to the message being in the reader's hands (the event that
+//! carried it, or the pull that brought it), the share delivered within 10 s, lost and duplicated deliveries, the
 //! server's CPU seconds per delivery and memory per idle stream, and how fast a client
 //! catches up a long feed.
 //!
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::domain::{LiaisonThread, Message, SyncPage};
+use app::domain::{Change, ChangeEvent, EventStep, LiaisonThread, Message, SyncPage};
 use clap::Parser;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
@@ -128,21 +128,39 @@ impl Session {
     }
 }
 
-/// What one reader saw: each `change` event's cursor with its arrival time, and each
-/// message with the time it was in the reader's hands (the pull that brought it back), the
-/// cursors pulled more than once.
+/// What one reader saw: each `change` event's cursor with its arrival time, each message
+/// with the time it was in the reader's hands (the event that carried it, or the pull
+/// that brought it back), the cursors received more than once, and how many events
+/// needed a pull.
 #[derive(Default)]
 struct Received {
     pokes: Vec<(i64, Instant)>,
     messages: HashMap<Uuid, Instant>,
+    cursors: std::collections::HashSet<i64>,
     duplicated: usize,
+    pulls: usize,
 }
 
-/// Holds one event stream and, like a client, pulls the feed after every `change` event
-/// (one pull at a time; events during a pull make one more pull after it).
+impl Received {
+    fn take(&mut self, changes: &[&Change], at: Instant) {
+        for change in changes {
+            if !self.cursors.insert(change.cursor) {
+                self.duplicated += 1;
+            }
+            if change.kind.as_str() == "message" {
+                self.messages.entry(change.id).or_insert(at);
+            }
+        }
+    }
+}
+
+/// Holds one event stream and behaves as the app's sync engine does: an event whose
+/// changes continue from the reader's cursor is applied as it is; any other event makes
+/// the reader pull the feed (events that arrive meanwhile wait, then are applied or
+/// skipped against the new cursor).
 async fn listen(
     session: Session,
-    since: i64,
+    mut since: i64,
     opened: Arc<Barrier>,
     mut stop: watch::Receiver<bool>,
 ) -> Received {
@@ -153,11 +171,8 @@ async fn listen(
         .await
         .expect("the server answers the event stream");
     assert_eq!(response.status(), StatusCode::OK);
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let (done_tx, done_rx) = watch::channel(false);
-    let puller = tokio::spawn(pull_on_wake(session.clone(), since, wake.clone(), done_rx));
     let mut text = String::new();
-    let mut pokes = Vec::new();
+    let mut got = Received::default();
     let mut ready = false;
     loop {
         tokio::select! {
@@ -171,62 +186,45 @@ async fn listen(
                         ready = true;
                         opened.wait().await;
                     } else if event.starts_with("event: change") {
-                        if let Some(cursor) = event
+                        let data: ChangeEvent = event
                             .lines()
-                            .find_map(|l| l.strip_prefix("id: "))
-                            .and_then(|v| v.trim().parse().ok())
-                        {
-                            pokes.push((cursor, at));
+                            .find_map(|l| l.strip_prefix("data: "))
+                            .and_then(|json| serde_json::from_str(json).ok())
+                            .unwrap_or_default();
+                        if let Some(cursor) = data.cursor {
+                            got.pokes.push((cursor, at));
                         }
-                        wake.notify_one();
+                        match data.step(since) {
+                            EventStep::Nothing => {}
+                            EventStep::Apply(changes, cursor) => {
+                                got.take(&changes, at);
+                                since = cursor;
+                            }
+                            EventStep::Pull => {
+                                got.pulls += 1;
+                                since = pull(&session, since, &mut got).await;
+                            }
+                        }
                     }
                 }
             }
             _ = stop.changed() => break,
         }
     }
-    let _ = done_tx.send(true);
-    let (messages, duplicated) = puller.await.expect("the puller");
-    Received {
-        pokes,
-        messages,
-        duplicated,
-    }
+    got
 }
 
-/// Pulls after each wake-up until told to stop; returns when each message first arrived
-/// and how many changes came again at a cursor already received.
-async fn pull_on_wake(
-    session: Session,
-    mut since: i64,
-    wake: Arc<tokio::sync::Notify>,
-    mut done: watch::Receiver<bool>,
-) -> (HashMap<Uuid, Instant>, usize) {
-    let mut messages = HashMap::new();
-    let mut cursors = std::collections::HashSet::new();
-    let mut duplicated = 0;
+/// Pulls until the feed says there is no more; returns the new cursor.
+async fn pull(session: &Session, mut since: i64, got: &mut Received) -> i64 {
     loop {
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = done.changed() => return (messages, duplicated),
-        }
-        loop {
-            let page: SyncPage = session
-                .get(&format!("/api/v1/sync?since={since}&limit=500"))
-                .await;
-            let at = Instant::now();
-            for change in &page.changes {
-                if !cursors.insert(change.cursor) {
-                    duplicated += 1;
-                }
-                if change.kind.as_str() == "message" {
-                    messages.entry(change.id).or_insert(at);
-                }
-            }
-            since = page.cursor;
-            if !page.has_more {
-                break;
-            }
+        let page: SyncPage = session
+            .get(&format!("/api/v1/sync?since={since}&limit=500"))
+            .await;
+        let at = Instant::now();
+        got.take(&page.changes.iter().collect::<Vec<_>>(), at);
+        since = page.cursor;
+        if !page.has_more {
+            return since;
         }
     }
 }
@@ -351,9 +349,10 @@ async fn main() {
         .collect();
     let mut pokes = Vec::with_capacity(args.writes * args.clients);
     let mut in_hands = Vec::with_capacity(args.writes * args.clients);
-    let (mut poke_lost, mut lost, mut duplicated) = (0usize, 0usize, 0usize);
+    let (mut poke_lost, mut lost, mut duplicated, mut pulls) = (0usize, 0usize, 0usize, 0usize);
     for got in &received {
         duplicated += got.duplicated;
+        pulls += got.pulls;
         for (id, at) in &sent {
             let Some(cursor) = cursor_of.get(id) else {
                 lost += 1;
@@ -383,7 +382,7 @@ async fn main() {
         poke_lost
     );
     println!(
-        "  in the reader's hands (poke + pull): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {:.1} % within 10 s; {} of {} delivered, {} lost, {} duplicated",
+        "  in the reader's hands (the event's own changes, or a pull): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {:.1} % within 10 s; {} of {} delivered, {} lost, {} duplicated",
         percentile(&in_hands, 50.0),
         percentile(&in_hands, 99.0),
         in_hands.last().copied().unwrap_or(f64::NAN),
@@ -392,6 +391,16 @@ async fn main() {
         expected,
         lost,
         duplicated
+    );
+    println!(
+        "  pulls: {} in all, {:.2} per reader ({} events were applied as they came)",
+        pulls,
+        pulls as f64 / args.clients.max(1) as f64,
+        received
+            .iter()
+            .map(|g| g.pokes.len())
+            .sum::<usize>()
+            .saturating_sub(pulls)
     );
     if let (Some(pid), Some(before)) = (args.server_pid, cpu_before) {
         if let Some(after) = cpu_seconds(pid) {

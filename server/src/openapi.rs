@@ -70,6 +70,7 @@ use crate::{accounts, notifications, outreach, platforms, practices, sync, threa
         practices::routes::get_attachment,
         practices::routes::delete_attachment,
     ),
+    components(schemas(app::domain::ChangeEvent)),
     tags(
         (name = "accounts", description = "Sign-in, the signed-in user, the pledge, invitations"),
         (name = "platforms", description = "Platforms, members and organisations"),

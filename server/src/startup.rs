@@ -103,6 +103,7 @@ impl Application {
             sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
             changes: Arc::new(ChangeHub::default()),
             views: Arc::new(ViewCache::default()),
+            receipts: Arc::default(),
             practices,
             config: Arc::new(config),
             leptos,
@@ -121,6 +122,9 @@ impl Application {
 
     pub async fn run(self) -> std::io::Result<()> {
         self.state.changes.start(self.state.db.clone());
+        self.state
+            .receipts
+            .start(self.state.db.clone(), self.state.changes.clone());
         let store = DbSessionStore::new(self.state.db.clone());
         let db = self.state.db.clone();
         tokio::spawn(async move {

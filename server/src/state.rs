@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::practices::index::PracticeIndex;
 use crate::sync::hub::ChangeHub;
 use crate::sync::views::ViewCache;
+use crate::threads::receipts::ReadReceipts;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,6 +22,8 @@ pub struct AppState {
     pub changes: Arc<ChangeHub>,
     /// Sync payloads built once per reader class (see `sync::views`).
     pub views: Arc<ViewCache>,
+    /// Read receipts waiting to be sent to everyone (see `threads::receipts`).
+    pub receipts: Arc<ReadReceipts>,
     /// The good-practice search index, following the change log.
     pub practices: Arc<PracticeIndex>,
     pub leptos: LeptosOptions,

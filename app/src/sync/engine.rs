@@ -17,7 +17,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Link, NewWrite, OutboxEntry, Refusal, Step, SyncStore, Write};
-use crate::domain::{Change, ChangeOp, ErrorBody, SyncPage};
+use crate::domain::{Change, ChangeEvent, ChangeOp, ErrorBody, EventStep, SyncPage};
 
 const DB_NAME: &str = "kakehashi";
 const RECORDS: &str = "records";
@@ -278,8 +278,35 @@ async fn persist(engine: &Engine, writes: &[Write], cursor: i64) -> rexie::Resul
     Ok(())
 }
 
+/// A `change` event: its changes are applied as a pull's would be when they continue
+/// from this device's cursor and no pull is under way; otherwise it is a poke to pull.
+async fn receive(engine: &Rc<Engine>, event: ChangeEvent) {
+    if engine.pulling.get() {
+        // The pull under way goes round once more and takes this in.
+        catch_up(engine).await;
+        return;
+    }
+    match event.step(engine.cursor.get()) {
+        EventStep::Nothing => {}
+        EventStep::Pull => wake(engine).await,
+        EventStep::Apply(changes, cursor) => {
+            let mut writes = Vec::new();
+            engine.store.records.update(|records| {
+                for change in changes {
+                    writes.extend(records.apply(change));
+                }
+            });
+            engine.cursor.set(cursor);
+            if let Err(e) = persist(engine, &writes, cursor).await {
+                leptos::logging::warn!("could not keep synced records on the device: {e}");
+            }
+        }
+    }
+}
+
 /// One event stream per page load. `ready` opens it (and every reconnect, which the
-/// browser makes by itself, starts with a catch-up); `change` pokes a pull.
+/// browser makes by itself, starts with a catch-up); `change` brings the changes (or
+/// pokes a pull, see [`receive`]).
 fn listen(engine: Rc<Engine>) {
     let heard = Rc::new(Cell::new(false));
     let source = web_sys::EventSource::new("/api/v1/events").ok();
@@ -292,9 +319,14 @@ fn listen(engine: Rc<Engine>) {
             spawn_local(async move { wake(&engine).await });
         });
         let e = engine.clone();
-        let on_change = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+        let on_change = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let data = event
+                .dyn_ref::<web_sys::MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .and_then(|json| serde_json::from_str::<ChangeEvent>(&json).ok())
+                .unwrap_or_default();
             let engine = e.clone();
-            spawn_local(async move { wake(&engine).await });
+            spawn_local(async move { receive(&engine, data).await });
         });
         let _ = source.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
         let _ =

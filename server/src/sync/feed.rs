@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use app::domain::{Change, ChangeKind, ChangeOp, SyncPage};
 use uuid::Uuid;
@@ -49,17 +51,25 @@ pub async fn pull(
         ));
     }
     let limit = limit.get();
+    // Everything up to the log's head is committed (appends are serialised, see
+    // `super`): a page that reaches it can say so, and the reader's next cursor is the
+    // head even when the newest changes are not theirs. Live events carry the range they
+    // cover (`from`), and a reader whose cursor lags behind changes it may not see would
+    // otherwise pull for nothing at every event.
+    let head = log_head(&state.db).await?;
     let mine = Query::select()
         .column(change_audience::Column::Cursor)
         .from(change_audience::Entity)
         .cond_where(
             Condition::all()
                 .add(change_audience::Column::Cursor.gt(since))
+                .add(change_audience::Column::Cursor.lte(head))
                 .add(audience_condition(actor)),
         )
         .to_owned();
     let mut rows = change_log::Entity::find()
         .filter(change_log::Column::Cursor.gt(since))
+        .filter(change_log::Column::Cursor.lte(head))
         .filter(change_log::Column::Cursor.in_subquery(mine))
         .order_by_asc(change_log::Column::Cursor)
         .limit(limit + 1)
@@ -67,60 +77,62 @@ pub async fn pull(
         .await?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    let cursor = rows.last().map(|r| r.cursor).unwrap_or(since);
+    let cursor = if has_more {
+        rows.last().map(|r| r.cursor).unwrap_or(since)
+    } else {
+        Ord::max(head, since)
+    };
 
     // A record changed several times in one page is sent once, at its latest cursor.
     let mut latest: HashMap<(String, Uuid), i64> = HashMap::new();
     for row in &rows {
         latest.insert((row.kind.clone(), row.record_id), row.cursor);
     }
-    // A message is visible through its thread: its payload also depends on the thread's
-    // content, so the thread's newest content change is part of its key.
-    let messages: Vec<Uuid> = latest
-        .keys()
-        .filter(|(kind, _)| kind == ChangeKind::Message.as_str())
-        .map(|(_, id)| *id)
-        .collect();
-    let thread_of = crate::threads::threads_of_messages(&state.db, &messages).await?;
-    let content_at = newest_content_changes(
-        state,
-        latest
-            .keys()
-            .map(|(_, id)| *id)
-            .chain(thread_of.values().copied()),
-    )
-    .await?;
-    let threads: Vec<Uuid> = latest
-        .keys()
-        .filter(|(kind, _)| kind == ChangeKind::Thread.as_str())
-        .map(|(_, id)| *id)
-        .collect();
-    let unread = crate::threads::unread_counts(&state.db, actor.user.id, &threads).await?;
-    let class = ReaderClass::of(actor);
-    let holder = actor.as_reader_class();
-
-    // Each change to send, with the key of its shared payload.
-    let content = |kind: ChangeKind, id: Uuid, own: i64| {
-        content_at
-            .get(&(kind.as_str().to_string(), id))
-            .copied()
-            .unwrap_or(own)
-    };
     let mut to_send = Vec::with_capacity(latest.len());
     for row in rows {
         if latest.get(&(row.kind.clone(), row.record_id)) != Some(&row.cursor) {
             continue;
         }
-        let Some(kind) = ChangeKind::parse(&row.kind) else {
-            continue;
-        };
-        let context = match (kind, thread_of.get(&row.record_id)) {
-            (ChangeKind::Message, Some(thread)) => content(ChangeKind::Thread, *thread, 0),
-            _ => 0,
-        };
-        let key = (content(kind, row.record_id, row.cursor), context);
-        to_send.push((row.cursor, kind, row.record_id, key));
+        if let Some(kind) = ChangeKind::parse(&row.kind) {
+            to_send.push((row.cursor, kind, row.record_id));
+        }
     }
+    let keys = payload_keys(&state.db, &to_send).await?;
+    let to_send: Vec<(i64, ChangeKind, Uuid, (i64, i64))> = to_send
+        .into_iter()
+        .zip(keys)
+        .map(|((cursor, kind, id), key)| (cursor, kind, id, key))
+        .collect();
+    let threads: Vec<Uuid> = to_send
+        .iter()
+        .filter(|(_, kind, _, _)| *kind == ChangeKind::Thread)
+        .map(|(_, _, id, _)| *id)
+        .collect();
+    let unread = crate::threads::unread_counts(&state.db, actor.user.id, &threads).await?;
+    let changes = changes_for(state, actor, &to_send, &unread).await?;
+    Ok(SyncPage {
+        changes,
+        cursor,
+        has_more,
+    })
+}
+
+/// What a change is sent as: its cursor, kind, record and payload key (see
+/// [`payload_keys`]).
+pub type Outgoing = (i64, ChangeKind, Uuid, (i64, i64));
+
+/// These changes as `actor` is sent them, by the pull and the live stream alike: each
+/// shared payload from the cache of the actor's class (built there by the first reader
+/// of the class to need it), personalised with the actor's own fields (`unread`: their
+/// unread count per thread); a record they may not see now is a delete.
+pub async fn changes_for(
+    state: &AppState,
+    actor: &Actor,
+    to_send: &[Outgoing],
+    unread: &HashMap<Uuid, u64>,
+) -> ApiResult<Vec<Change>> {
+    let class = ReaderClass::of(actor);
+    let holder = actor.as_reader_class();
 
     // Messages this class has no payload for yet are built together, a few queries per
     // thread (a new device catching up a long feed is mostly messages).
@@ -147,7 +159,7 @@ pub async fn pull(
     }
 
     let mut changes = Vec::with_capacity(to_send.len());
-    for (cursor, kind, id, key) in to_send {
+    for &(cursor, kind, id, key) in to_send {
         let mut data = if views::shared(kind) {
             let payload = state
                 .views
@@ -159,7 +171,7 @@ pub async fn pull(
             record_for(state, actor, kind, id).await?
         };
         if let Some(data) = data.as_mut() {
-            views::personalise(kind, data, actor.user.id, &unread);
+            views::personalise(kind, data, actor.user.id, unread);
         }
         changes.push(Change {
             cursor,
@@ -173,11 +185,59 @@ pub async fn pull(
             data,
         });
     }
-    Ok(SyncPage {
-        changes,
-        cursor,
-        has_more,
-    })
+    Ok(changes)
+}
+
+/// The log's newest cursor (0 when empty).
+pub async fn log_head(db: &DatabaseConnection) -> ApiResult<i64> {
+    let head: Option<Option<i64>> = change_log::Entity::find()
+        .select_only()
+        .column_as(change_log::Column::Cursor.max(), "head")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(head.flatten().unwrap_or(0))
+}
+
+/// The key of each change's shared payload (see [`views`]): the record's newest content
+/// change (its own cursor when it has none, e.g. a change this build does not address
+/// beyond one user), and for a message its thread's, which its visibility derives from.
+/// A few queries for the whole batch, whatever its size: the pull and the live stream's
+/// tailer both key their payloads here, so they share them.
+pub async fn payload_keys(
+    db: &DatabaseConnection,
+    changes: &[(i64, ChangeKind, Uuid)],
+) -> ApiResult<Vec<(i64, i64)>> {
+    let messages: Vec<Uuid> = changes
+        .iter()
+        .filter(|(_, kind, _)| *kind == ChangeKind::Message)
+        .map(|(_, _, id)| *id)
+        .collect();
+    let thread_of = crate::threads::threads_of_messages(db, &messages).await?;
+    let content_at = newest_content_changes(
+        db,
+        changes
+            .iter()
+            .map(|(_, _, id)| *id)
+            .chain(thread_of.values().copied()),
+    )
+    .await?;
+    let content = |kind: ChangeKind, id: Uuid, own: i64| {
+        content_at
+            .get(&(kind.as_str().to_string(), id))
+            .copied()
+            .unwrap_or(own)
+    };
+    Ok(changes
+        .iter()
+        .map(|(cursor, kind, id)| {
+            let context = match (kind, thread_of.get(id)) {
+                (ChangeKind::Message, Some(thread)) => content(ChangeKind::Thread, *thread, 0),
+                _ => 0,
+            };
+            (content(*kind, *id, *cursor), context)
+        })
+        .collect())
 }
 
 /// For each of these records, its newest *content* change in the whole log: a change
@@ -186,7 +246,7 @@ pub async fn pull(
 /// leave the record as everyone else sees it unchanged, so they do not make its shared
 /// payloads be built again.
 async fn newest_content_changes(
-    state: &AppState,
+    db: &DatabaseConnection,
     records: impl Iterator<Item = Uuid>,
 ) -> ApiResult<HashMap<(String, Uuid), i64>> {
     let records: Vec<Uuid> = records
@@ -215,7 +275,7 @@ async fn newest_content_changes(
             .group_by(change_log::Column::Kind)
             .group_by(change_log::Column::RecordId)
             .into_tuple()
-            .all(&state.db)
+            .all(db)
             .await?;
         for (kind, id, cursor) in rows {
             newest.insert((kind, id), cursor);
@@ -225,7 +285,7 @@ async fn newest_content_changes(
 }
 
 /// A record as `actor` may see it now: `None` when they may not (a tombstone).
-async fn record_for(
+pub(super) async fn record_for(
     state: &AppState,
     actor: &Actor,
     kind: ChangeKind,

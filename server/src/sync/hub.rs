@@ -19,26 +19,61 @@ use sea_orm::{
 use tokio::sync::{broadcast, Notify};
 use uuid::Uuid;
 
+use app::domain::ChangeKind;
+
+use super::feed::{payload_keys, Outgoing};
 use super::{Audience, ACCOUNTS_CHANNEL, NOTIFY_CHANNEL};
 use crate::entities::{change_audience, change_log};
+use crate::http::ApiResult;
 use crate::policy::Actor;
+use crate::threads::UnreadBook;
 
-/// The changes one tailer round found, in cursor order, each with who it is for. One
-/// poke per round rather than per change: a write that touches a thread and a message
-/// costs every stream one event, not two.
+/// The changes one tailer round found: every change after `from` up to and including
+/// `to`, in cursor order, each with who it is for and the key of its shared payload, and
+/// the unread books of the threads among them. One event per round rather than per
+/// change: a write that touches a thread and a message costs every stream one event, not
+/// two. Rounds follow each other without gaps (one round's `to` is the next one's
+/// `from`), which is what lets a stream tell its client which range an event covers.
 #[derive(Debug, Clone)]
 pub struct Poke {
-    pub changes: Arc<Vec<(i64, Audience)>>,
+    pub from: i64,
+    pub to: i64,
+    pub changes: Arc<Vec<Pushed>>,
+    pub unread: Arc<HashMap<Uuid, UnreadBook>>,
+}
+
+/// One change of a round, as the tailer read it from the log.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub cursor: i64,
+    pub kind: ChangeKind,
+    pub id: Uuid,
+    pub audience: Audience,
+    /// See [`super::feed::payload_keys`].
+    pub key: (i64, i64),
 }
 
 impl Poke {
-    /// The newest change of this round the viewer may see, if any.
-    pub fn newest_for(&self, viewer: &Viewer) -> Option<i64> {
-        self.changes
+    /// The changes of this round the viewer may see, each record once at its newest
+    /// change (as a pull would send them), in cursor order.
+    pub fn visible_to(&self, viewer: &Viewer) -> Vec<Outgoing> {
+        let mut seen: HashMap<(ChangeKind, Uuid), usize> = HashMap::new();
+        let mut out: Vec<Option<Outgoing>> = Vec::new();
+        for change in self.changes.iter().filter(|c| viewer.sees(&c.audience)) {
+            if let Some(earlier) = seen.insert((change.kind, change.id), out.len()) {
+                out[earlier] = None;
+            }
+            out.push(Some((change.cursor, change.kind, change.id, change.key)));
+        }
+        out.into_iter().flatten().collect()
+    }
+
+    /// A reader's unread counts of the threads among these changes.
+    pub fn unread_of(&self, reader: Uuid) -> HashMap<Uuid, u64> {
+        self.unread
             .iter()
-            .rev()
-            .find(|(_, audience)| viewer.sees(audience))
-            .map(|(cursor, _)| *cursor)
+            .map(|(thread, book)| (*thread, book.unread(reader)))
+            .collect()
     }
 }
 
@@ -208,11 +243,8 @@ impl ChangeHub {
     }
 
     /// Broadcasts every change after `last`, in order; returns the newest cursor seen.
-    async fn deliver_after(
-        &self,
-        db: &DatabaseConnection,
-        mut last: i64,
-    ) -> Result<i64, sea_orm::DbErr> {
+    /// Keys and unread books are worked out here once per round, for every stream.
+    async fn deliver_after(&self, db: &DatabaseConnection, mut last: i64) -> ApiResult<i64> {
         loop {
             let rows = change_log::Entity::find()
                 .filter(change_log::Column::Cursor.gt(last))
@@ -236,18 +268,37 @@ impl ChangeHub {
                 push(&mut a.organisations, party.organisation_id);
                 push(&mut a.users, party.user_id);
             }
-            let changes = rows
+            // Kinds this build does not know are skipped, as the feed skips them.
+            let known: Vec<(i64, ChangeKind, Uuid)> = rows
                 .iter()
-                .map(|row| {
-                    (
-                        row.cursor,
-                        audiences.remove(&row.cursor).unwrap_or_default(),
-                    )
+                .filter_map(|row| Some((row.cursor, ChangeKind::parse(&row.kind)?, row.record_id)))
+                .collect();
+            let keys = payload_keys(db, &known).await?;
+            let threads: Vec<Uuid> = known
+                .iter()
+                .filter(|(_, kind, _)| *kind == ChangeKind::Thread)
+                .map(|(_, _, id)| *id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let unread = UnreadBook::load(db, &threads).await?;
+            let changes = known
+                .into_iter()
+                .zip(keys)
+                .map(|((cursor, kind, id), key)| Pushed {
+                    cursor,
+                    kind,
+                    id,
+                    audience: audiences.remove(&cursor).unwrap_or_default(),
+                    key,
                 })
                 .collect();
             // No subscribers is not an error: nobody is watching right now.
             let _ = self.sender.send(Poke {
+                from: last,
+                to: newest,
                 changes: Arc::new(changes),
+                unread: Arc::new(unread),
             });
             last = newest;
         }
@@ -265,7 +316,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_round_costs_a_viewer_one_event_at_the_newest_change_it_may_see() {
+    fn a_round_gives_a_viewer_what_they_see_each_record_once_at_its_newest() {
         let (mine, other, me, org) = (
             Uuid::new_v4(),
             Uuid::new_v4(),
@@ -278,22 +329,42 @@ mod tests {
             networks: vec![],
             platforms: vec![mine],
         };
-        let on = |platforms: Vec<Uuid>, users: Vec<Uuid>| Audience {
-            platforms,
-            users,
-            ..Default::default()
+        let (thread, message, hidden) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let on = |cursor: i64, kind, id, platforms: Vec<Uuid>, users: Vec<Uuid>| Pushed {
+            cursor,
+            kind,
+            id,
+            audience: Audience {
+                platforms,
+                users,
+                ..Default::default()
+            },
+            key: (cursor, 0),
         };
         let poke = Poke {
+            from: 9,
+            to: 13,
             changes: Arc::new(vec![
-                (10, on(vec![mine], vec![])),
-                (11, on(vec![], vec![me])),
-                (12, on(vec![other], vec![])),
+                on(10, ChangeKind::Thread, thread, vec![mine], vec![]),
+                on(11, ChangeKind::Message, message, vec![mine], vec![]),
+                on(12, ChangeKind::Thread, thread, vec![], vec![me]),
+                on(13, ChangeKind::Thread, hidden, vec![other], vec![]),
             ]),
+            unread: Arc::default(),
         };
-        assert_eq!(poke.newest_for(&viewer), Some(11));
-        let elsewhere = Poke {
-            changes: Arc::new(vec![(13, on(vec![other], vec![]))]),
+        assert_eq!(
+            poke.visible_to(&viewer),
+            vec![
+                (11, ChangeKind::Message, message, (11, 0)),
+                (12, ChangeKind::Thread, thread, (12, 0)),
+            ]
+        );
+        let elsewhere = Viewer {
+            user: Uuid::new_v4(),
+            organisation: org,
+            networks: vec![],
+            platforms: vec![Uuid::new_v4()],
         };
-        assert_eq!(elsewhere.newest_for(&viewer), None);
+        assert!(poke.visible_to(&elsewhere).is_empty());
     }
 }

@@ -18,12 +18,13 @@ use tokio_stream::wrappers::BroadcastStream;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use app::domain::{ErrorBody, SyncPage};
+use app::domain::{ChangeEvent, ErrorBody, SyncPage};
 
 use super::feed;
 use super::hub::{AccountSignal, Poke, Viewer};
 use crate::accounts::{self, Authorized};
 use crate::http::{ApiError, ApiQuery, ApiResult};
+use crate::policy::Actor;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -62,21 +63,35 @@ pub async fn sync(
     Ok(Json(page))
 }
 
-fn change_event(cursor: i64) -> Event {
-    Event::default()
-        .event("change")
-        .id(cursor.to_string())
-        .data(format!("{{\"cursor\":{cursor}}}"))
+/// An `event: change` with this data; its id is the event's cursor, if it has one.
+fn change_event(data: &ChangeEvent) -> Event {
+    let event = Event::default().event("change");
+    let event = match data.cursor {
+        Some(cursor) => event.id(cursor.to_string()),
+        None => event,
+    };
+    // A `ChangeEvent` is plain data; failing to serialise it would be a bug.
+    event.data(serde_json::to_string(data).unwrap_or_else(|_| "{}".into()))
+}
+
+/// An event that makes the client pull up to `cursor` (or to the end, without one).
+fn pull_event(cursor: Option<i64>) -> Event {
+    change_event(&ChangeEvent {
+        cursor,
+        ..Default::default()
+    })
 }
 
 /// Server-Sent Events: `event: ready` at once (a client that does not hear it within a few
-/// seconds is behind a buffering proxy and polls instead), then `event: change` (id and
-/// data: the newest cursor) whenever something the caller may see changes; heartbeats as
-/// comments; `Last-Event-ID` honoured. The stream ends when its session does (sign-out,
+/// seconds is behind a buffering proxy and polls instead), then `event: change` whenever
+/// something the caller may see changes, carrying the changes themselves (see
+/// [`ChangeEvent`]: the same records a pull would send, so an online client needs no
+/// pull); heartbeats as comments; `Last-Event-ID` honoured (an event at once says to
+/// pull what was missed). The stream ends when its session does (sign-out,
 /// expiry, a revoked role, a disabled account), and after any change of the caller's
 /// roles it pokes only for what they may see now.
 #[utoipa::path(get, path = "/api/v1/events", tag = "sync",
-    responses((status = 200, content_type = "text/event-stream", description = "`event: change` with the newest cursor"),
+    responses((status = 200, content_type = "text/event-stream", description = "`event: change`, data a `ChangeEvent`"),
               (status = 401, body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
@@ -115,6 +130,8 @@ pub async fn events(
         session_id,
         user: actor.user.id,
         viewer: Viewer::of(&actor),
+        actor,
+        pending_from: None,
         deadline,
         pokes: BroadcastStream::new(receiver),
         accounts,
@@ -123,7 +140,7 @@ pub async fn events(
     let ready = Event::default().event("ready").data("{}");
     let stream = stream::iter(
         std::iter::once(ready)
-            .chain(catch_up.map(change_event))
+            .chain(catch_up.map(|cursor| pull_event(Some(cursor))))
             .map(Ok),
     )
     .chain(live);
@@ -148,6 +165,11 @@ struct LiveStream {
     session_id: String,
     user: Uuid,
     viewer: Viewer,
+    /// Who the changes are built for (re-resolved on every re-check).
+    actor: Actor,
+    /// Where the range of the next event starts: the `from` of the first round since the
+    /// last event (rounds the viewer saw nothing of are part of the next event's range).
+    pending_from: Option<i64>,
     /// When the session expires at the latest (idle or absolute): re-checked then.
     deadline: DateTime<Utc>,
     recheck_every: Duration,
@@ -163,7 +185,10 @@ impl LiveStream {
         })
     }
 
-    /// The next event to send, or `None` when the stream must end.
+    /// The next event to send, or `None` when the stream must end. An idle stream is
+    /// parked in here, so what it holds is this future's size: the rare, deep futures
+    /// (re-checking the session, building an event's records) are boxed, so they take
+    /// memory only while they run (issue: sync at scale, memory per idle stream).
     async fn next_event(&mut self) -> Option<Event> {
         loop {
             let until_deadline = (self.deadline - Utc::now())
@@ -177,29 +202,52 @@ impl LiveStream {
                 signal = self.accounts.recv() => match signal {
                     Ok(signal) if !signal.concerns(self.user) => {}
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                        if !self.recheck().await {
+                        if !Box::pin(self.recheck()).await {
                             return None;
                         }
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 _ = tokio::time::sleep(check_in) => {
-                    if !self.recheck().await {
+                    if !Box::pin(self.recheck()).await {
                         return None;
                     }
                 }
                 poke = self.pokes.next() => match poke {
                     Some(Ok(poke)) => {
-                        if let Some(cursor) = poke.newest_for(&self.viewer) {
-                            return Some(change_event(cursor));
+                        let from = *self.pending_from.get_or_insert(poke.from);
+                        let seen = poke.visible_to(&self.viewer);
+                        if seen.is_empty() {
+                            continue;
                         }
+                        self.pending_from = None;
+                        return Some(Box::pin(self.pushed(&poke, from, &seen)).await);
                     }
-                    // Too slow to keep up: a poke without a cursor makes the client pull.
+                    // Too slow to keep up: rounds were missed, so the client pulls.
                     Some(Err(BroadcastStreamRecvError::Lagged(_))) => {
-                        return Some(Event::default().event("change").data("{}"));
+                        self.pending_from = None;
+                        return Some(pull_event(None));
                     }
                     None => return None,
                 },
+            }
+        }
+    }
+
+    /// The event for a round's changes this viewer may see: their records, built as a
+    /// pull builds them (shared payloads of the viewer's class, then their own fields).
+    async fn pushed(&self, poke: &Poke, from: i64, seen: &[feed::Outgoing]) -> Event {
+        let unread = poke.unread_of(self.user);
+        match feed::changes_for(&self.state, &self.actor, seen, &unread).await {
+            Ok(changes) => change_event(&ChangeEvent {
+                cursor: Some(poke.to),
+                from: Some(from),
+                changes: Some(changes),
+            }),
+            Err(e) => {
+                // The client pulls instead, which builds them again (or answers the error).
+                tracing::warn!(error = %e, "cannot build the changes of a live event");
+                pull_event(Some(poke.to))
             }
         }
     }
@@ -209,6 +257,7 @@ impl LiveStream {
         match accounts::stream_entitlement(&self.state, &self.session_id, self.user).await {
             Ok(Some((actor, deadline))) => {
                 self.viewer = Viewer::of(&actor);
+                self.actor = actor;
                 self.deadline = deadline;
                 true
             }

@@ -5,8 +5,12 @@
 
 pub mod attachments;
 pub mod forms;
+pub mod receipts;
 pub mod routes;
 pub mod search;
+pub mod unread;
+
+pub use unread::UnreadBook;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -1238,6 +1242,14 @@ pub async fn mark_read(
             )
         })?;
     let now = Utc::now();
+    // Where the marker was: every message of someone else between it and the new one is
+    // now read by one more person (their 既読 changes for everyone).
+    let was = read_marker::Entity::find()
+        .filter(read_marker::Column::ThreadId.eq(thread_id))
+        .filter(read_marker::Column::UserId.eq(actor.user.id))
+        .one(&state.db)
+        .await?
+        .map(|m| m.message_created_at);
     let txn = state.db.begin().await?;
     // One statement (no look first, so nothing to race): the marker is created, or moved
     // forward; markers only move forward, so reading an old message again changes
@@ -1269,8 +1281,8 @@ pub async fn mark_read(
         txn.rollback().await?;
         return Ok(());
     }
-    // Read counts (既読) change for everyone; the reader's unread count for them.
-    log_message(&txn, thread_id, message.id).await?;
+    // The reader's unread count changes for them now; read counts (既読) change for
+    // everyone, sent coalesced with other readers' (see `receipts`).
     sync::append(
         &txn,
         ChangeKind::Thread,
@@ -1281,5 +1293,16 @@ pub async fn mark_read(
     .await?;
     txn.commit().await?;
     state.changes.committed();
+    let mut newly_read = message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::ThreadId.eq(thread_id))
+        .filter(message::Column::AuthorId.ne(actor.user.id))
+        .filter(message::Column::CreatedAt.lte(message.created_at));
+    if let Some(was) = was {
+        newly_read = newly_read.filter(message::Column::CreatedAt.gt(was));
+    }
+    let newly_read: Vec<Uuid> = newly_read.into_tuple().all(&state.db).await?;
+    state.receipts.read(thread_id, newly_read);
     Ok(())
 }

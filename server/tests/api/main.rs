@@ -17,6 +17,7 @@ mod outreach_states;
 mod pages;
 mod platforms;
 mod practices;
+mod pushed;
 mod revocation;
 mod server_functions;
 mod shared_payloads;

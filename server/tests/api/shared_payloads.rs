@@ -22,7 +22,7 @@ const KEIEISHA: &str = "keieisha@aomori.example";
 const HIROSAKI_2: &str = "hirosaki-2@aomori.example";
 
 /// Adds `email` to the organisation of `like`, with the same roles.
-async fn same_class_as(app: &TestApp, like: &str, email: &str) {
+pub(crate) async fn same_class_as(app: &TestApp, like: &str, email: &str) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let original = server::entities::user::Entity::find()
         .filter(server::entities::user::Column::Email.eq(like))
@@ -81,7 +81,7 @@ fn newest(changes: &[Value]) -> BTreeMap<(String, String), Value> {
     out
 }
 
-async fn created(r: reqwest::Response, what: &str) -> Value {
+pub(crate) async fn created(r: reqwest::Response, what: &str) -> Value {
     let status = r.status();
     let body: Value = r.json().await.expect("JSON");
     assert_eq!(status, StatusCode::CREATED, "{what}: {body}");
