@@ -28,6 +28,10 @@ struct Args {
     /// The server, e.g. http://127.0.0.1:3000 (seeded with `kakehashi seed --demo`).
     #[arg(long)]
     url: String,
+    /// Another instance of the same server (on the same PostgreSQL) for the readers to
+    /// hold their streams on: the writes go to `--url`, so every delivery crosses instances.
+    #[arg(long)]
+    readers_url: Option<String>,
     /// Event streams to hold open.
     #[arg(long, default_value_t = 100)]
     clients: usize,
@@ -266,6 +270,14 @@ async fn main() {
         sessions.push(Session::sign_in(&base, email).await);
     }
     let writer = sessions[0].clone();
+    if let Some(other) = &args.readers_url {
+        let other = other.trim_end_matches('/').to_string();
+        sessions.clear();
+        for email in READERS {
+            sessions.push(Session::sign_in(&other, email).await);
+        }
+        println!("readers on {other}, the writer on {base}");
+    }
     let platforms: Vec<serde_json::Value> = writer.get("/api/v1/platforms").await;
     let platform_ids: Vec<&str> = platforms.iter().filter_map(|p| p["id"].as_str()).collect();
     let response = writer
@@ -282,36 +294,45 @@ async fn main() {
     let thread: LiaisonThread = response.json().await.expect("the thread");
     let (_, start_cursor) = writer.pull_all(0).await;
 
-    let before = args.server_pid.and_then(rss_kib);
-    let opened = Arc::new(Barrier::new(args.clients + 1));
+    // Streams open in two halves, and memory is read after each: what the second half
+    // adds is what one more idle stream costs, apart from what the first connections
+    // left in the allocator's free lists.
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = Vec::with_capacity(args.clients);
     let connecting = Instant::now();
-    for i in 0..args.clients {
-        let session = sessions[i % sessions.len()].clone();
-        listeners.push(tokio::spawn(listen(
-            session,
-            start_cursor,
-            opened.clone(),
-            stop_rx.clone(),
-        )));
+    let first_half = args.clients / 2;
+    let mut memory = vec![args.server_pid.and_then(rss_kib)];
+    for (from, to) in [(0, first_half), (first_half, args.clients)] {
+        let opened = Arc::new(Barrier::new(to - from + 1));
+        for i in from..to {
+            let session = sessions[i % sessions.len()].clone();
+            listeners.push(tokio::spawn(listen(
+                session,
+                start_cursor,
+                opened.clone(),
+                stop_rx.clone(),
+            )));
+        }
+        opened.wait().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        memory.push(args.server_pid.and_then(rss_kib));
     }
-    opened.wait().await;
     println!(
         "{} streams open in {:.1} s",
         args.clients,
         connecting.elapsed().as_secs_f64()
     );
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    if let (Some(pid), Some(before)) = (args.server_pid, before) {
-        if let Some(after) = rss_kib(pid) {
-            println!(
-                "server memory: {} KiB before, {} KiB with the streams idle: {:.1} KiB per stream",
-                before,
-                after,
-                after.saturating_sub(before) as f64 / args.clients as f64
-            );
-        }
+    if let [Some(before), Some(half), Some(all)] = memory[..] {
+        println!(
+            "server memory: {} KiB before, {} KiB with {} idle streams, {} KiB with {}: {:.1} KiB per stream overall, {:.1} KiB per stream of the second half",
+            before,
+            half,
+            first_half,
+            all,
+            args.clients,
+            all.saturating_sub(before) as f64 / args.clients.max(1) as f64,
+            all.saturating_sub(half) as f64 / (args.clients - first_half).max(1) as f64
+        );
     }
 
     let cpu_before = args.server_pid.and_then(cpu_seconds);

@@ -121,31 +121,83 @@ pub async fn pull(
 /// [`payload_keys`]).
 pub type Outgoing = (i64, ChangeKind, Uuid, (i64, i64));
 
-/// These changes as `actor` is sent them, by the pull and the live stream alike: each
-/// shared payload from the cache of the actor's class (built there by the first reader
-/// of the class to need it), personalised with the actor's own fields (`unread`: their
-/// unread count per thread); a record they may not see now is a delete.
-pub async fn changes_for(
+/// A change's record for one reader before their own fields are set: a payload their
+/// class shares, or (notifications) one built for them alone; `None` inside: a tombstone.
+pub enum Prepared {
+    Shared(views::Payload),
+    Own(Option<serde_json::Value>),
+}
+
+impl Prepared {
+    fn data(&self) -> Option<&serde_json::Value> {
+        match self {
+            Prepared::Shared(payload) => payload.data.as_ref(),
+            Prepared::Own(data) => data.as_ref(),
+        }
+    }
+
+    /// The op this record is sent with.
+    pub fn op(&self) -> ChangeOp {
+        if self.data().is_some() {
+            ChangeOp::Upsert
+        } else {
+            ChangeOp::Delete
+        }
+    }
+
+    /// The record as `reader` is sent it, as JSON text (`null` for a tombstone): a shared
+    /// payload without fields of the reader's own is the text built once for the class.
+    pub fn json_for(&self, kind: ChangeKind, reader: Uuid, unread: &HashMap<Uuid, u64>) -> String {
+        if let Prepared::Shared(payload) = self {
+            if !views::personal(kind) {
+                return payload.json().to_string();
+            }
+        }
+        let data = self.personalised(kind, reader, unread);
+        // A JSON value always serialises.
+        serde_json::to_string(&data).unwrap_or_else(|_| "null".into())
+    }
+
+    /// The record with `reader`'s own fields set.
+    pub fn personalised(
+        &self,
+        kind: ChangeKind,
+        reader: Uuid,
+        unread: &HashMap<Uuid, u64>,
+    ) -> Option<serde_json::Value> {
+        let mut data = self.data().cloned();
+        if let Some(data) = data.as_mut() {
+            views::personalise(kind, data, reader, unread);
+        }
+        data
+    }
+}
+
+/// These changes' records for `actor` (of `class`), by the pull and the live stream
+/// alike: each shared payload from the cache of the class (built there by the first
+/// reader of the class to need it); a record they may not see now is a tombstone.
+pub async fn prepare(
     state: &AppState,
     actor: &Actor,
+    class: &ReaderClass,
     to_send: &[Outgoing],
-    unread: &HashMap<Uuid, u64>,
-) -> ApiResult<Vec<Change>> {
-    let class = ReaderClass::of(actor);
-    let holder = actor.as_reader_class();
+) -> ApiResult<Vec<Prepared>> {
+    // Whom a shared payload is built for: only needed when one is missing.
+    let mut holder: Option<Actor> = None;
 
     // Messages this class has no payload for yet are built together, a few queries per
     // thread (a new device catching up a long feed is mostly messages).
     let missing: Vec<(Uuid, (i64, i64))> = to_send
         .iter()
         .filter(|(_, kind, id, key)| {
-            *kind == ChangeKind::Message && state.views.get(*kind, *id, *key, &class).is_none()
+            *kind == ChangeKind::Message && state.views.get(*kind, *id, *key, class).is_none()
         })
         .map(|(_, _, id, key)| (*id, *key))
         .collect();
     if missing.len() > 1 {
         let ids: Vec<Uuid> = missing.iter().map(|(id, _)| *id).collect();
-        let mut built = crate::threads::messages_for_feed(state, &holder, &ids).await?;
+        let holder = holder.get_or_insert_with(|| actor.as_reader_class());
+        let mut built = crate::threads::messages_for_feed(state, holder, &ids).await?;
         for (id, key) in missing {
             let view = built.remove(&id).flatten();
             let payload = view
@@ -154,38 +206,50 @@ pub async fn changes_for(
                 .map_err(|e| ApiError::Internal(format!("serialising a change: {e}")))?;
             state
                 .views
-                .insert(ChangeKind::Message, id, key, &class, payload);
+                .insert(ChangeKind::Message, id, key, class, payload);
         }
     }
 
-    let mut changes = Vec::with_capacity(to_send.len());
-    for &(cursor, kind, id, key) in to_send {
-        let mut data = if views::shared(kind) {
-            let payload = state
-                .views
-                .get_or_build(kind, id, key, &class, record_for(state, &holder, kind, id))
-                .await?;
-            payload.data.clone()
-        } else {
+    let mut prepared = Vec::with_capacity(to_send.len());
+    for &(_, kind, id, key) in to_send {
+        prepared.push(if !views::shared(kind) {
             // The current state as this actor may see it; not visible (any more) is a delete.
-            record_for(state, actor, kind, id).await?
-        };
-        if let Some(data) = data.as_mut() {
-            views::personalise(kind, data, actor.user.id, unread);
-        }
-        changes.push(Change {
+            Prepared::Own(record_for(state, actor, kind, id).await?)
+        } else if let Some(payload) = state.views.get(kind, id, key, class) {
+            Prepared::Shared(payload)
+        } else {
+            let holder = holder.get_or_insert_with(|| actor.as_reader_class());
+            Prepared::Shared(
+                state
+                    .views
+                    .get_or_build(kind, id, key, class, record_for(state, holder, kind, id))
+                    .await?,
+            )
+        });
+    }
+    Ok(prepared)
+}
+
+/// These changes as `actor` is sent them (see [`prepare`]), with their own fields set
+/// (`unread`: their unread count per thread).
+pub async fn changes_for(
+    state: &AppState,
+    actor: &Actor,
+    to_send: &[Outgoing],
+    unread: &HashMap<Uuid, u64>,
+) -> ApiResult<Vec<Change>> {
+    let prepared = prepare(state, actor, &ReaderClass::of(actor), to_send).await?;
+    Ok(to_send
+        .iter()
+        .zip(prepared)
+        .map(|(&(cursor, kind, id, _), record)| Change {
             cursor,
             kind,
             id,
-            op: if data.is_some() {
-                ChangeOp::Upsert
-            } else {
-                ChangeOp::Delete
-            },
-            data,
-        });
-    }
-    Ok(changes)
+            op: record.op(),
+            data: record.personalised(kind, actor.user.id, unread),
+        })
+        .collect())
 }
 
 /// The log's newest cursor (0 when empty).

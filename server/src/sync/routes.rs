@@ -22,6 +22,7 @@ use app::domain::{ChangeEvent, ErrorBody, SyncPage};
 
 use super::feed;
 use super::hub::{AccountSignal, Poke, Viewer};
+use super::views::ReaderClass;
 use crate::accounts::{self, Authorized};
 use crate::http::{ApiError, ApiQuery, ApiResult};
 use crate::policy::Actor;
@@ -130,6 +131,7 @@ pub async fn events(
         session_id,
         user: actor.user.id,
         viewer: Viewer::of(&actor),
+        class: ReaderClass::of(&actor),
         actor,
         pending_from: None,
         deadline,
@@ -165,8 +167,9 @@ struct LiveStream {
     session_id: String,
     user: Uuid,
     viewer: Viewer,
-    /// Who the changes are built for (re-resolved on every re-check).
+    /// Who the changes are built for (re-resolved on every re-check), and their class.
     actor: Actor,
+    class: ReaderClass,
     /// Where the range of the next event starts: the `from` of the first round since the
     /// last event (rounds the viewer saw nothing of are part of the next event's range).
     pending_from: Option<i64>,
@@ -236,20 +239,37 @@ impl LiveStream {
 
     /// The event for a round's changes this viewer may see: their records, built as a
     /// pull builds them (shared payloads of the viewer's class, then their own fields).
+    /// Written as text straight from the class's shared JSON, so a change without fields
+    /// of the reader's own costs a stream a copy, not a build or a serialisation.
     async fn pushed(&self, poke: &Poke, from: i64, seen: &[feed::Outgoing]) -> Event {
-        let unread = poke.unread_of(self.user);
-        match feed::changes_for(&self.state, &self.actor, seen, &unread).await {
-            Ok(changes) => change_event(&ChangeEvent {
-                cursor: Some(poke.to),
-                from: Some(from),
-                changes: Some(changes),
-            }),
+        let prepared = match feed::prepare(&self.state, &self.actor, &self.class, seen).await {
+            Ok(prepared) => prepared,
             Err(e) => {
                 // The client pulls instead, which builds them again (or answers the error).
                 tracing::warn!(error = %e, "cannot build the changes of a live event");
-                pull_event(Some(poke.to))
+                return pull_event(Some(poke.to));
             }
+        };
+        let unread = poke.unread_of(self.user);
+        let mut data = format!(r#"{{"cursor":{},"from":{from},"changes":["#, poke.to);
+        for (i, (&(cursor, kind, id, _), record)) in seen.iter().zip(&prepared).enumerate() {
+            if i > 0 {
+                data.push(',');
+            }
+            // The fields of `app::domain::Change`.
+            data.push_str(&format!(
+                r#"{{"cursor":{cursor},"kind":"{}","id":"{id}","op":"{}","data":"#,
+                kind.as_str(),
+                record.op().as_str()
+            ));
+            data.push_str(&record.json_for(kind, self.user, &unread));
+            data.push('}');
         }
+        data.push_str("]}");
+        Event::default()
+            .event("change")
+            .id(poke.to.to_string())
+            .data(data)
     }
 
     /// Re-reads the session and re-resolves the actor; false when the stream must end.
@@ -257,6 +277,7 @@ impl LiveStream {
         match accounts::stream_entitlement(&self.state, &self.session_id, self.user).await {
             Ok(Some((actor, deadline))) => {
                 self.viewer = Viewer::of(&actor);
+                self.class = ReaderClass::of(&actor);
                 self.actor = actor;
                 self.deadline = deadline;
                 true

@@ -38,25 +38,32 @@ use crate::policy::Actor;
 /// A record as one reader class sees it, shared by the class.
 pub type Payload = Arc<Built>;
 
-/// One build: the record (`None`: the class may not see it, a tombstone) and its size as
-/// JSON, in bytes, which is what the cache's bound counts.
+/// One build: the record (`None`: the class may not see it, a tombstone), the same as
+/// JSON text (serialised once for every reader of the class; `null` for a tombstone), and
+/// what it weighs in the cache.
 #[derive(Debug)]
 pub struct Built {
     pub data: Option<Value>,
-    bytes: u64,
+    json: Box<str>,
+    weight: u64,
 }
 
 impl Built {
     fn new(data: Option<Value>) -> Built {
-        let bytes = data
-            .as_ref()
-            .and_then(|d| serde_json::to_vec(d).ok())
-            .map_or(0, |json| json.len() as u64);
-        // Every entry costs its key and bookkeeping too.
+        // A JSON value always serialises.
+        let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".into());
+        // Held twice (as a value and as text); every entry costs its key and bookkeeping.
+        let weight = 2 * json.len() as u64 + 128;
         Built {
             data,
-            bytes: bytes + 128,
+            json: json.into_boxed_str(),
+            weight,
         }
+    }
+
+    /// The record as JSON text, `null` for a tombstone.
+    pub fn json(&self) -> &str {
+        &self.json
     }
 }
 
@@ -66,7 +73,7 @@ struct BySize;
 
 impl Weighter<ViewKey, Payload> for BySize {
     fn weight(&self, _key: &ViewKey, payload: &Payload) -> u64 {
-        payload.bytes
+        payload.weight
     }
 }
 
@@ -104,14 +111,19 @@ struct ViewKey {
     class: ReaderClass,
 }
 
+/// The kinds whose shared payload has fields of each reader's own (see [`personalise`]).
+pub fn personal(kind: ChangeKind) -> bool {
+    matches!(kind, ChangeKind::Thread | ChangeKind::GoodPractice)
+}
+
 /// The kinds whose payload is built per reader class and shared. Notifications are each
 /// one person's, so sharing them would gain nothing.
 pub fn shared(kind: ChangeKind) -> bool {
     !matches!(kind, ChangeKind::Notification)
 }
 
-/// Recently built payloads, at most [`ViewCache::CAPACITY_BYTES`] of JSON (least useful
-/// first out): bounded by size, not count, since one practice can be a thousand times a
+/// Recently built payloads, at most [`ViewCache::CAPACITY_BYTES`] of them counted as
+/// JSON, twice (a value and its text; least useful first out): bounded by size, not count, since one practice can be a thousand times a
 /// read marker's size.
 pub struct ViewCache {
     cache: Cache<ViewKey, Payload, BySize>,
