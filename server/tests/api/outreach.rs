@@ -4,6 +4,7 @@
 //! steps, and the list's filters.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -691,6 +692,9 @@ async fn an_organisation_sees_its_own_part_of_a_request_and_nothing_of_the_other
     let shokokai = app.sign_in(SHOKOKAI).await;
     let keieisha_org = app.organisation_id(KEIEISHA_ORG).await;
     let shokokai_org = app.organisation_id(SHOKOKAI_ORG).await;
+    // Each organisation's own device, holding its event stream throughout.
+    let mut keieisha_device = crate::pushed::Client::start(app.sign_in(KEIEISHA).await).await;
+    let mut shokokai_device = crate::pushed::Client::start(app.sign_in(SHOKOKAI).await).await;
     let mut body = draft("二団体に送る依頼");
     body["organisation_ids"] = json!([keieisha_org, shokokai_org]);
     let id = id_of(&create(&hirosaki, body).await);
@@ -732,20 +736,40 @@ async fn an_organisation_sees_its_own_part_of_a_request_and_nothing_of_the_other
     }
 
     // Each organisation: its own part, nothing of the other's, on every way of reading.
-    for (who, user, own, (other, other_name)) in [
+    for (who, user, own, (other, other_name), device, others_words) in [
         (
             "経営者協会",
             &keieisha,
             KEIEISHA_ORG,
             (&shokokai_org, SHOKOKAI_ORG),
+            &mut keieisha_device,
+            "商工会として今回は見送ります",
         ),
         (
             "商工会連合会",
             &shokokai,
             SHOKOKAI_ORG,
             (&keieisha_org, KEIEISHA_ORG),
+            &mut shokokai_device,
+            "経営者協会の会員企業2社が受け入れ可能です。",
         ),
     ] {
+        // What the live stream carried: its own part, never the other's.
+        device.settle(Duration::from_millis(1500)).await;
+        let pushed = device
+            .records
+            .get(&("outreach_request".to_string(), id.clone()))
+            .map(|c| c["data"].clone())
+            .expect("the request came on the stream");
+        let traces = organisation_traces(&pushed, other, other_name);
+        assert!(
+            traces.is_empty(),
+            "{who} stream sees {other_name}: {traces:?}"
+        );
+        assert!(
+            !device.carried.contains(others_words),
+            "{who}: the other's words on the stream"
+        );
         let one = user
             .get_json(&format!("/api/v1/outreach-requests/{id}"))
             .await;
