@@ -35,7 +35,7 @@ watch: build-tools
 	cargo xtask watch
 
 run: build
-	@target/release/kakehashi seed --demo --if-empty
+	@target/release/kakehashi seed --demo --mid-year --if-empty
 	@echo
 	@echo "Kakehashi: http://$${KAKEHASHI_ADDR:-127.0.0.1:3000}  (Ctrl-C to stop)"
 	@echo "Demo sign-ins, password kakehashi-demo: coordinator@aomori.example,"

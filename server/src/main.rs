@@ -34,6 +34,11 @@ enum Command {
     Seed {
         #[arg(long)]
         demo: bool,
+        /// With `--demo`: the demo as it looks in the middle of a council year (threads,
+        /// outreach requests in every state, practices, notifications), written as the
+        /// demo users through the same checks as the API.
+        #[arg(long, requires = "demo")]
+        mid_year: bool,
         /// Do nothing (and succeed) when the database already has data.
         #[arg(long)]
         if_empty: bool,
@@ -176,6 +181,7 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Seed {
             demo,
+            mid_year,
             if_empty,
             practices,
             practice_seed,
@@ -194,6 +200,22 @@ async fn run(command: Command) -> Result<(), String> {
                         );
                         for (email, name, _, _) in seed::DEMO_USERS {
                             println!("  {email:<32} {name}");
+                        }
+                        if mid_year {
+                            // The domain functions need the server's state; its listener
+                            // is never served.
+                            let mut config = config.clone();
+                            config.addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+                            let app = Application::build_with(config, db.clone())
+                                .await
+                                .map_err(|e| e.to_string())?;
+                            seed::activity::mid_year(&app.state)
+                                .await
+                                .map_err(|e| format!("the mid-year demo: {e}"))?;
+                            println!(
+                                "Added half a year of work: liaison threads, outreach requests in every state, {} good practices.",
+                                seed::activity::PRACTICES
+                            );
                         }
                     }
                     // `--if-empty` keeps a database with data as it is, practices too.

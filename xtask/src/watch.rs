@@ -65,7 +65,7 @@ fn rebuild(layout: &Layout) -> Result<(), Failure> {
 
 fn start(layout: &Layout, binary: &Path) -> Result<Child, Failure> {
     let seeded = Command::new(binary)
-        .args(["seed", "--demo", "--if-empty"])
+        .args(["seed", "--demo", "--mid-year", "--if-empty"])
         .current_dir(&layout.root)
         .status()?;
     if !seeded.success() {

@@ -590,3 +590,43 @@ async fn admin_commands_build_a_platform_whose_user_can_sign_in() {
     assert_eq!(platforms[0]["kind"], "prefectural");
     assert_eq!(platforms[0]["roles"], json!(["coordinator"]));
 }
+
+/// Signs in as `email` (the pledge accepted) and reads `path` as JSON.
+async fn read_as(server: &Server, email: &str, path: &str) -> Value {
+    let client = server.client();
+    let csrf = server.sign_in(&client, email, DEMO_PASSWORD).await;
+    let r = client
+        .post(server.url("/api/v1/me/pledge"))
+        .header("X-CSRF-Token", &csrf)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("pledge");
+    assert!(r.status().is_success(), "pledge: {}", r.status());
+    let r = client.get(server.url(path)).send().await.expect("a read");
+    assert_eq!(r.status(), StatusCode::OK, "{email} {path}");
+    r.json().await.expect("JSON")
+}
+
+#[tokio::test]
+async fn seed_mid_year_loads_the_demo_in_use_and_only_with_the_demo() {
+    let dir = DataDir::new();
+    dir.run(&["seed", "--demo", "--mid-year"])
+        .assert_success()
+        .stdout_has("half a year of work");
+    let alone = DataDir::new().run(&["seed", "--mid-year"]);
+    assert_eq!(alone.status.code(), Some(2), "a usage error: {alone:#?}");
+    assert!(alone.stderr.contains("--demo"), "{alone:#?}");
+    // What it loads is checked in `demo`; here, that the served app shows it.
+    let server = dir.serve();
+    let notifications = read_as(
+        &server,
+        "coordinator@aomori.example",
+        "/api/v1/notifications",
+    )
+    .await;
+    assert!(
+        notifications.as_array().is_some_and(|n| !n.is_empty()),
+        "{notifications}"
+    );
+}

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The first instance's shared sync payloads, to prove readers share them.
     pub views: std::sync::Arc<server::sync::views::ViewCache>,
+    /// The first instance's state, for calling the domain as the server does.
+    pub state: server::state::AppState,
 }
 
 /// Which database the suite runs on (the same tests run on both).
@@ -76,6 +78,7 @@ impl TestApp {
             .expect("the server starts");
         let base = format!("http://{}", app.addr());
         let views = app.state.views.clone();
+        let state = app.state.clone();
         tokio::spawn(app.run());
         TestApp {
             base,
@@ -83,6 +86,7 @@ impl TestApp {
             data_dir,
             database_url: url,
             views,
+            state,
         }
     }
 
@@ -106,6 +110,7 @@ impl TestApp {
             data_dir: std::env::temp_dir().join("kakehashi-unused"),
             database_url: self.database_url.clone(),
             views: self.views.clone(),
+            state: self.state.clone(),
         };
         other.sign_in(email).await
     }

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod cli;
 mod concurrency;
+mod demo;
 mod errors;
 mod input_boundary;
 mod invitations;

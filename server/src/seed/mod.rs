@@ -2,6 +2,8 @@
 //! list it (別紙1 and the observers of §2, the secretariat of §3), three municipal
 //! platforms, and demo users. Demo users exist only through this command.
 
+pub mod activity;
+
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 
 use app::domain::{MemberCategory, PlatformKind, Role, SecretariatRole, Standing};

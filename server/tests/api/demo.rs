@@ -1,0 +1,101 @@
+//! The demo as `make run` loads it (issue: the first hour): half a year of work, written
+//! through the domain as the demo users, so that each of them signs in to a platform in
+//! use with something to do — on both databases.
+
+use std::collections::BTreeSet;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
+    let app = TestApp::spawn().await;
+    server::seed::activity::mid_year(&app.state)
+        .await
+        .expect("the mid-year demo loads");
+
+    // The secretariat: requests in every state but draft (a city's own until it is
+    // sent), one overdue and one waiting for it to route; threads and mentions waiting.
+    let coordinator = app.sign_in("coordinator@aomori.example").await;
+    let requests = coordinator
+        .get_json("/api/v1/outreach-requests?per_page=100")
+        .await;
+    let items = requests["items"].as_array().expect("items");
+    let states: BTreeSet<&str> = items.iter().map(|r| r["state"].as_str().unwrap()).collect();
+    for state in [
+        "submitted",
+        "routed",
+        "answered",
+        "closed",
+        "declined",
+        "withdrawn",
+    ] {
+        assert!(states.contains(state), "a request {state}: {states:?}");
+    }
+    assert!(items.iter().any(|r| r["overdue"] == true), "one is overdue");
+    let city = app.sign_in("aomori-city@aomori.example").await;
+    let drafts = city.get_json("/api/v1/outreach-requests?state=draft").await;
+    assert_eq!(drafts["total"], 1, "青森市 has a draft: {drafts}");
+
+    for who in [
+        "coordinator@aomori.example",
+        "hirosaki@aomori.example",
+        "keieisha@aomori.example",
+    ] {
+        let user = app.sign_in(who).await;
+        let notifications = user.get_json("/api/v1/notifications").await;
+        assert!(
+            notifications.as_array().is_some_and(|n| !n.is_empty()),
+            "{who} has notifications waiting"
+        );
+    }
+    let hirosaki = app.sign_in("hirosaki@aomori.example").await;
+    let threads = hirosaki.get_json("/api/v1/threads").await;
+    let threads = threads["items"]
+        .as_array()
+        .or(threads.as_array())
+        .cloned()
+        .unwrap_or_default();
+    assert!(threads.len() >= 2, "弘前市 takes part in threads");
+    assert!(
+        threads
+            .iter()
+            .any(|t| t["unread"].as_u64().unwrap_or(0) > 0),
+        "弘前市 has unread messages"
+    );
+    for who in ["keieisha@aomori.example", "shokokai@aomori.example"] {
+        let user = app.sign_in(who).await;
+        let theirs = user.get_json("/api/v1/outreach-requests").await;
+        assert!(
+            theirs["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["state"] == "routed"),
+            "{who} has a request to answer: {theirs}"
+        );
+    }
+    // A library in use: generated practices, some featured, some adopted.
+    let hachinohe = app.sign_in("hachinohe@aomori.example").await;
+    let library = hachinohe.get_json("/api/v1/practices").await;
+    assert!(
+        library["total"].as_u64().unwrap() >= 20,
+        "{}",
+        library["total"]
+    );
+    let featured = hachinohe.get_json("/api/v1/practices?featured=true").await;
+    assert_eq!(featured["total"], 3, "{featured}");
+    // All of it reaches a new device through the feed, as the pages' own data.
+    let (changes, _) = crate::sync::pull_all(&coordinator, 0).await;
+    for kind in [
+        "thread",
+        "message",
+        "outreach_request",
+        "good_practice",
+        "notification",
+    ] {
+        assert!(
+            changes.iter().any(|c| c["kind"] == kind),
+            "the feed carries {kind}s"
+        );
+    }
+}
