@@ -682,13 +682,41 @@ pub enum EventStep<'a> {
 impl ChangeEvent {
     /// The step for a client whose own cursor is `cursor`.
     pub fn step(&self, cursor: i64) -> EventStep<'_> {
-        match (self.from, self.cursor, self.changes.as_ref()) {
-            (_, Some(to), _) if to <= cursor => EventStep::Nothing,
-            (Some(from), Some(to), Some(changes)) if from <= cursor => {
-                EventStep::Apply(changes.iter().filter(|c| c.cursor > cursor).collect(), to)
-            }
-            _ => EventStep::Pull,
+        match range_step(self.from, self.cursor, self.changes.is_some(), cursor) {
+            RangeStep::Nothing => EventStep::Nothing,
+            RangeStep::Pull => EventStep::Pull,
+            RangeStep::Apply { to } => EventStep::Apply(
+                self.changes
+                    .iter()
+                    .flatten()
+                    .filter(|c| c.cursor > cursor)
+                    .collect(),
+                to,
+            ),
         }
+    }
+}
+
+/// [`EventStep`] without the changes, for a client that reads an event's range apart from
+/// its records (the load tool, which must not spend on parsing records the CPU the server
+/// it measures needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeStep {
+    /// Apply the event's changes above the client's cursor, then move to `to`.
+    Apply {
+        to: i64,
+    },
+    Nothing,
+    Pull,
+}
+
+/// The step for a client at `cursor` given an event's `from`, `cursor` (`to`) and whether
+/// it carries changes (see [`ChangeEvent`]).
+pub fn range_step(from: Option<i64>, to: Option<i64>, carries: bool, cursor: i64) -> RangeStep {
+    match (from, to) {
+        (_, Some(to)) if to <= cursor => RangeStep::Nothing,
+        (Some(from), Some(to)) if carries && from <= cursor => RangeStep::Apply { to },
+        _ => RangeStep::Pull,
     }
 }
 

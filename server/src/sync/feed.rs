@@ -152,6 +152,9 @@ impl Prepared {
             if !views::personal(kind) {
                 return payload.json().to_string();
             }
+            if let Some(text) = payload.thread_json(reader, unread) {
+                return text;
+            }
         }
         let data = self.personalised(kind, reader, unread);
         // A JSON value always serialises.

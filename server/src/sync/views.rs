@@ -45,18 +45,55 @@ pub type Payload = Arc<Built>;
 pub struct Built {
     pub data: Option<Value>,
     json: Box<str>,
+    /// A thread's text without the fields each reader has of their own, so that a live
+    /// stream writes a reader's thread without rebuilding it (see [`Built::thread_json`]).
+    thread: Option<ThreadText>,
     weight: u64,
 }
 
+#[derive(Debug)]
+struct ThreadText {
+    id: Uuid,
+    starter: Option<Uuid>,
+    /// `can_manage` as the class has it (the starter may manage it whatever their class).
+    can_manage: bool,
+    /// The object's members but `unread` and `can_manage`, without the opening `{`.
+    rest: Box<str>,
+}
+
 impl Built {
-    fn new(data: Option<Value>) -> Built {
+    fn new(kind: ChangeKind, data: Option<Value>) -> Built {
         // A JSON value always serialises.
         let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".into());
-        // Held twice (as a value and as text); every entry costs its key and bookkeeping.
-        let weight = 2 * json.len() as u64 + 128;
+        let thread = match (kind, &data) {
+            (ChangeKind::Thread, Some(Value::Object(fields))) => {
+                let mut others = fields.clone();
+                let can_manage = others.remove("can_manage").and_then(|v| v.as_bool());
+                others.remove("unread");
+                let text = serde_json::to_string(&others).unwrap_or_default();
+                // `{` and at least one member, or there is nothing to prefix.
+                match (text.strip_prefix('{'), can_manage) {
+                    (Some(rest), Some(can_manage)) if rest != "}" => Some(ThreadText {
+                        id: uuid_at(&data, "id").unwrap_or_default(),
+                        starter: data
+                            .as_ref()
+                            .and_then(|d| d["created_by"]["id"].as_str())
+                            .and_then(|id| Uuid::parse_str(id).ok()),
+                        can_manage,
+                        rest: rest.into(),
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        // Held twice (as a value and as text, a thread three times); every entry costs
+        // its key and bookkeeping.
+        let weight = (2 + u64::from(thread.is_some())) * json.len() as u64 + 128;
         Built {
             data,
             json: json.into_boxed_str(),
+            thread,
             weight,
         }
     }
@@ -65,6 +102,28 @@ impl Built {
     pub fn json(&self) -> &str {
         &self.json
     }
+
+    /// A thread as `reader` is sent it, as JSON text: [`personalise`]'s fields set on the
+    /// class's text without building the record again. `None` when this is not a thread.
+    pub fn thread_json(
+        &self,
+        reader: Uuid,
+        unread: &std::collections::HashMap<Uuid, u64>,
+    ) -> Option<String> {
+        let t = self.thread.as_ref()?;
+        let can_manage = t.can_manage || t.starter == Some(reader);
+        let count = unread.get(&t.id).copied().unwrap_or(0);
+        Some(format!(
+            r#"{{"can_manage":{can_manage},"unread":{count},{}"#,
+            t.rest
+        ))
+    }
+}
+
+fn uuid_at(data: &Option<Value>, field: &str) -> Option<Uuid> {
+    data.as_ref()?[field]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok())
 }
 
 /// Weighs an entry by its size as JSON (computed once, when built).
@@ -167,7 +226,7 @@ impl ViewCache {
         };
         self.cache
             .get_or_insert_async(&key, async {
-                build.await.map(|data| Arc::new(Built::new(data)))
+                build.await.map(|data| Arc::new(Built::new(kind, data)))
             })
             .await
     }
@@ -205,7 +264,7 @@ impl ViewCache {
                 cursor,
                 class: class.clone(),
             },
-            Arc::new(Built::new(payload)),
+            Arc::new(Built::new(kind, payload)),
         );
     }
 
@@ -283,6 +342,25 @@ mod tests {
         personalise(ChangeKind::Thread, &mut theirs, other, &HashMap::new());
         assert_eq!(theirs["unread"], 0);
         assert_eq!(theirs["can_manage"], false);
+    }
+
+    #[test]
+    fn a_threads_text_for_a_reader_is_its_personalised_record() {
+        let (thread, starter, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let shared = json!({"id": thread, "created_by": {"id": starter}, "subject": "件名",
+                            "unread": 7, "can_manage": false, "participants": []});
+        let built = Built::new(ChangeKind::Thread, Some(shared.clone()));
+        for reader in [starter, other] {
+            for counts in [HashMap::new(), HashMap::from([(thread, 4)])] {
+                let text = built.thread_json(reader, &counts).expect("a thread");
+                let mut want = shared.clone();
+                personalise(ChangeKind::Thread, &mut want, reader, &counts);
+                assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), want);
+            }
+        }
+        assert!(Built::new(ChangeKind::Message, Some(shared))
+            .thread_json(starter, &HashMap::new())
+            .is_none());
     }
 
     #[test]
