@@ -184,39 +184,83 @@ async fn liaison_threads(
     Ok(())
 }
 
+/// A request as `requester` drafts it: `kind`, `title`, for `area`, its deadline `days` from
+/// today (Japan time; negative: already passed).
+async fn draft(
+    state: &AppState,
+    requester: &Actor,
+    (kind, title, area, days): (&str, &str, &str, i64),
+) -> ApiResult<Uuid> {
+    let deadline = outreach::japan_today(chrono::Utc::now()) + Duration::days(days);
+    let body = json!({
+        "kind": kind,
+        "title": title,
+        "description": "就職氷河期世代の方の就労に向けて、受け入れにご協力いただける事業所を探しています。",
+        "target_groups": ["long_term_unemployed", "unstable_employment"],
+        "area": area,
+        "profile": {
+            "age_band": "45-49",
+            "desired_work": "軽作業・事務補助",
+            "hours": "週20時間",
+            "accommodations": ["short_hours", "written_instructions"],
+            "start": "令和9年1月",
+            "people": 2
+        },
+        "deadline": deadline.to_string(),
+    });
+    Ok(outreach::create(state, requester, input(body)?).await?.id)
+}
+
+/// `who` takes one step of request `id`; `extra`: the step's other fields.
+async fn take(
+    state: &AppState,
+    who: &Actor,
+    id: Uuid,
+    action: OutreachAction,
+    extra: Value,
+) -> ApiResult<()> {
+    let mut body = json!({ "action": action.as_str() });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    outreach::transition(state, who, id, input::<Transition>(body)?).await?;
+    Ok(())
+}
+
+/// A request drafted and sent to the secretariat by `requester` (see [`draft`]).
+async fn submitted(
+    state: &AppState,
+    requester: &Actor,
+    spec: (&str, &str, &str, i64),
+) -> ApiResult<Uuid> {
+    let id = draft(state, requester, spec).await?;
+    take(state, requester, id, OutreachAction::Submit, json!({})).await?;
+    Ok(id)
+}
+
+/// A request sent by `requester` and routed by `secretariat` to `organisations`.
+async fn routed(
+    state: &AppState,
+    (requester, secretariat): (&Actor, &Actor),
+    spec: (&str, &str, &str, i64),
+    organisations: Value,
+) -> ApiResult<Uuid> {
+    let id = submitted(state, requester, spec).await?;
+    let mut route = json!({ "organisation_ids": organisations });
+    if organisations.as_array().is_some_and(|o| o.len() > 1) {
+        route["comment"] = json!("両団体に照会をお願いします。");
+    }
+    take(state, secretariat, id, OutreachAction::Route, route).await?;
+    Ok(id)
+}
+
 async fn outreach_requests(
     state: &AppState,
     people: &People,
     keieisha: Uuid,
     shokokai: Uuid,
 ) -> ApiResult<()> {
-    let today = outreach::japan_today(chrono::Utc::now());
-    let in_days = |days: i64| (today + Duration::days(days)).to_string();
-    let request = |kind: &str, title: &str, area: &str, deadline: String| {
-        json!({
-            "kind": kind,
-            "title": title,
-            "description": "就職氷河期世代の方の就労に向けて、受け入れにご協力いただける事業所を探しています。",
-            "target_groups": ["long_term_unemployed", "unstable_employment"],
-            "area": area,
-            "profile": {
-                "age_band": "45-49",
-                "desired_work": "軽作業・事務補助",
-                "hours": "週20時間",
-                "accommodations": ["short_hours", "written_instructions"],
-                "start": "令和9年1月",
-                "people": 2
-            },
-            "deadline": deadline,
-        })
-    };
-    let step = |action: OutreachAction, extra: Value| -> ApiResult<Transition> {
-        let mut body = json!({ "action": action.as_str() });
-        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
-            body.extend(extra.clone());
-        }
-        input(body)
-    };
+    use OutreachAction::{Acknowledge, Close, Decline, Withdraw};
     let (coordinator, city, hachinohe, hirosaki) = (
         people.get(COORDINATOR),
         people.get(AOMORI_CITY),
@@ -226,105 +270,46 @@ async fn outreach_requests(
     let (employers, commerce) = (people.get(KEIEISHA), people.get(SHOKOKAI));
 
     // A draft, not yet sent.
-    outreach::create(
-        state,
-        city,
-        input(request(
-            "connection",
-            "介護分野の職場見学先（下書き）",
-            "青森市",
-            in_days(60),
-        ))?,
-    )
-    .await?;
+    let spec = ("connection", "介護分野の職場見学先（下書き）", "青森市", 60);
+    draft(state, city, spec).await?;
 
     // Submitted: waiting for the secretariat to route it (the coordinator's to-do).
-    let r = outreach::create(
-        state,
-        hachinohe,
-        input(request(
-            "recruitment_event",
-            "合同企業説明会への出展企業の募集",
-            "八戸市",
-            in_days(45),
-        ))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        hachinohe,
-        r.id,
-        step(OutreachAction::Submit, json!({}))?,
-    )
-    .await?;
+    let spec = (
+        "recruitment_event",
+        "合同企業説明会への出展企業の募集",
+        "八戸市",
+        45,
+    );
+    submitted(state, hachinohe, spec).await?;
 
     // Routed to both organisations, deadline passed: overdue.
-    let r = outreach::create(
+    let spec = (
+        "placement_development",
+        "短時間勤務が可能な事務補助の受け入れ先",
+        "弘前市",
+        -10,
+    );
+    routed(
         state,
-        hirosaki,
-        input(request(
-            "placement_development",
-            "短時間勤務が可能な事務補助の受け入れ先",
-            "弘前市",
-            in_days(-10),
-        ))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        hirosaki,
-        r.id,
-        step(OutreachAction::Submit, json!({}))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        coordinator,
-        r.id,
-        step(OutreachAction::Route, json!({"organisation_ids": [keieisha, shokokai], "comment": "両団体に照会をお願いします。"}))?,
+        (hirosaki, coordinator),
+        spec,
+        json!([keieisha, shokokai]),
     )
     .await?;
 
     // Answered by the employers' association.
-    let r = outreach::create(
-        state,
-        hachinohe,
-        input(request(
-            "placement_development",
-            "製造業での就労体験の受け入れ",
-            "八戸市",
-            in_days(30),
-        ))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        hachinohe,
-        r.id,
-        step(OutreachAction::Submit, json!({}))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        coordinator,
-        r.id,
-        step(
-            OutreachAction::Route,
-            json!({"organisation_ids": [keieisha]}),
-        )?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        employers,
-        r.id,
-        step(OutreachAction::Acknowledge, json!({}))?,
-    )
-    .await?;
+    let spec = (
+        "placement_development",
+        "製造業での就労体験の受け入れ",
+        "八戸市",
+        30,
+    );
+    let r = routed(state, (hachinohe, coordinator), spec, json!([keieisha])).await?;
+    take(state, employers, r, Acknowledge, json!({})).await?;
     outreach::respond(
         state,
         employers,
-        r.id,
+        r,
         input(json!({
             "body": "会員企業2社が受け入れ可能です。いずれも週3日からの体験に対応できます。",
             "placements_offered": 2,
@@ -335,111 +320,41 @@ async fn outreach_requests(
     )
     .await?;
 
-    // Closed with placements.
-    let r = outreach::create(
-        state,
-        city,
-        input(request(
-            "placement_development",
-            "小売店での品出し業務の受け入れ",
-            "青森市",
-            in_days(-30),
-        ))?,
-    )
-    .await?;
-    outreach::transition(state, city, r.id, step(OutreachAction::Submit, json!({}))?).await?;
-    outreach::transition(
-        state,
-        coordinator,
-        r.id,
-        step(
-            OutreachAction::Route,
-            json!({"organisation_ids": [shokokai]}),
-        )?,
-    )
-    .await?;
-    outreach::respond(
-        state,
-        commerce,
-        r.id,
-        input(json!({"body": "会員の小売店3店舗が受け入れ可能です。", "placements_offered": 3}))?,
-    )
-    .await?;
-    // The requester closes it, with what came of it.
-    outreach::transition(
-        state,
-        city,
-        r.id,
-        step(
-            OutreachAction::Close,
-            json!({"outcome": {"placements": 2, "note": "2名が就労体験を経て採用されました。"}}),
-        )?,
-    )
-    .await?;
+    // Closed with placements, by the city that asked.
+    let spec = (
+        "placement_development",
+        "小売店での品出し業務の受け入れ",
+        "青森市",
+        -30,
+    );
+    let r = routed(state, (city, coordinator), spec, json!([shokokai])).await?;
+    let answer = json!({"body": "会員の小売店3店舗が受け入れ可能です。", "placements_offered": 3});
+    outreach::respond(state, commerce, r, input(answer)?).await?;
+    let outcome =
+        json!({"outcome": {"placements": 2, "note": "2名が就労体験を経て採用されました。"}});
+    take(state, city, r, Close, outcome).await?;
 
     // Declined by the association of commerce.
-    let r = outreach::create(
-        state,
-        hirosaki,
-        input(request(
-            "accommodation",
-            "障害特性に配慮した職場環境づくりの相談",
-            "弘前市",
-            in_days(20),
-        ))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        hirosaki,
-        r.id,
-        step(OutreachAction::Submit, json!({}))?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        coordinator,
-        r.id,
-        step(
-            OutreachAction::Route,
-            json!({"organisation_ids": [shokokai]}),
-        )?,
-    )
-    .await?;
-    outreach::transition(
-        state,
-        commerce,
-        r.id,
-        step(
-            OutreachAction::Decline,
-            json!({"comment": "今回は会員内で対応できる事業所がありませんでした。"}),
-        )?,
-    )
-    .await?;
+    let spec = (
+        "accommodation",
+        "障害特性に配慮した職場環境づくりの相談",
+        "弘前市",
+        20,
+    );
+    let r = routed(state, (hirosaki, coordinator), spec, json!([shokokai])).await?;
+    let reason = json!({"comment": "今回は会員内で対応できる事業所がありませんでした。"});
+    take(state, commerce, r, Decline, reason).await?;
 
     // Withdrawn by the city that asked.
-    let r = outreach::create(
-        state,
-        city,
-        input(request(
-            "recruitment_event",
-            "冬季の合同面接会（中止）",
-            "青森市",
-            in_days(15),
-        ))?,
-    )
-    .await?;
-    outreach::transition(state, city, r.id, step(OutreachAction::Submit, json!({}))?).await?;
-    outreach::transition(
-        state,
-        city,
-        r.id,
-        step(
-            OutreachAction::Withdraw,
-            json!({"comment": "会場の都合で開催を見送ります。"}),
-        )?,
-    )
-    .await?;
+    let spec = (
+        "recruitment_event",
+        "冬季の合同面接会（中止）",
+        "青森市",
+        15,
+    );
+    let r = submitted(state, city, spec).await?;
+    let reason = json!({"comment": "会場の都合で開催を見送ります。"});
+    take(state, city, r, Withdraw, reason).await?;
     Ok(())
 }
 

@@ -8,10 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use app::domain::{Change, ChangeEvent, EventStep, MemberCategory, Standing};
+use app::domain::{Change, ChangeEvent, EventStep};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use server::admin;
 
 use crate::helpers::*;
 use crate::shared_payloads::{created, same_class_as};
@@ -329,35 +328,9 @@ async fn concurrent_writers_reach_every_stream_exactly_once_in_order() {
     for email in [COORDINATOR, HACHINOHE, HIROSAKI] {
         readers.push(Client::start(app.sign_in(email).await).await);
     }
-    let aomori = admin::platform_by_slug(&app.db, "aomori").await.unwrap();
     const WRITERS: usize = 6;
     const EACH: usize = 10;
-    let mut writers = Vec::new();
-    for w in 0..WRITERS {
-        let db = app.db.clone();
-        let platform = aomori.id;
-        writers.push(tokio::spawn(async move {
-            use sea_orm::TransactionTrait;
-            let mut made = Vec::new();
-            for i in 0..EACH {
-                let txn = db.begin().await.expect("begin");
-                let org = admin::add_organisation(
-                    &txn,
-                    &format!("配信テスト団体 {w}-{i}"),
-                    MemberCategory::Support,
-                    None,
-                )
-                .await
-                .expect("organisation");
-                let m = admin::add_membership(&txn, platform, org.id, Standing::Member, None, 500)
-                    .await
-                    .expect("membership");
-                txn.commit().await.expect("commit");
-                made.push(m.id.to_string());
-            }
-            made
-        }));
-    }
+    let writers = crate::sync::members_written_at_once(&app, WRITERS, EACH, "配信テスト団体");
     let reading: Vec<_> = readers
         .into_iter()
         .map(|mut reader| {

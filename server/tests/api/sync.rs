@@ -397,6 +397,48 @@ async fn a_granted_role_brings_the_network_into_the_feed() {
     assert!(members.is_subset(&ids(&after, "membership", "upsert")));
 }
 
+/// `writers` tasks that each add `each` support organisations to Aomori's members, one
+/// transaction per member, all at once, as the admin command does; each task answers the
+/// ids of the memberships it made.
+pub(crate) fn members_written_at_once(
+    app: &TestApp,
+    writers: usize,
+    each: usize,
+    name: &'static str,
+) -> Vec<tokio::task::JoinHandle<Vec<String>>> {
+    (0..writers)
+        .map(|w| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                use sea_orm::TransactionTrait;
+                let platform = admin::platform_by_slug(&db, "aomori")
+                    .await
+                    .expect("aomori")
+                    .id;
+                let mut made = Vec::new();
+                for i in 0..each {
+                    let txn = db.begin().await.expect("begin");
+                    let org = admin::add_organisation(
+                        &txn,
+                        &format!("{name} {w}-{i}"),
+                        MemberCategory::Support,
+                        None,
+                    )
+                    .await
+                    .expect("organisation");
+                    let m =
+                        admin::add_membership(&txn, platform, org.id, Standing::Member, None, 500)
+                            .await
+                            .expect("membership");
+                    txn.commit().await.expect("commit");
+                    made.push(m.id.to_string());
+                }
+                made
+            })
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn concurrent_writers_never_make_a_reader_skip_a_change() {
     let app = TestApp::spawn().await;
@@ -409,36 +451,9 @@ async fn concurrent_writers_never_make_a_reader_skip_a_change() {
     for reader in &readers {
         starts.push(pull_all(reader, 0).await.1);
     }
-    let aomori = admin::platform_by_slug(&app.db, "aomori").await.unwrap();
-
     const WRITERS: usize = 6;
     const EACH: usize = 10;
-    let mut writers = Vec::new();
-    for w in 0..WRITERS {
-        let db = app.db.clone();
-        let platform = aomori.id;
-        writers.push(tokio::spawn(async move {
-            use sea_orm::TransactionTrait;
-            let mut made = Vec::new();
-            for i in 0..EACH {
-                let txn = db.begin().await.expect("begin");
-                let org = admin::add_organisation(
-                    &txn,
-                    &format!("並行テスト団体 {w}-{i}"),
-                    MemberCategory::Support,
-                    None,
-                )
-                .await
-                .expect("organisation");
-                let m = admin::add_membership(&txn, platform, org.id, Standing::Member, None, 500)
-                    .await
-                    .expect("membership");
-                txn.commit().await.expect("commit");
-                made.push(m.id.to_string());
-            }
-            made
-        }));
-    }
+    let writers = members_written_at_once(&app, WRITERS, EACH, "並行テスト団体");
     let mut reading = Vec::new();
     for (reader, start) in readers.iter().zip(starts) {
         let base = reader.base.clone();
