@@ -68,6 +68,19 @@ impl Poke {
         out.into_iter().flatten().collect()
     }
 
+    /// Whether a change of this round is addressed to `user` alone: their own read
+    /// marker, or the tombstones of a role they lost — which another process (the admin
+    /// command on SQLite) may have taken without any signal reaching this one.
+    pub fn addresses_alone(&self, user: Uuid) -> bool {
+        self.changes.iter().any(|c| {
+            let a = &c.audience;
+            a.users.contains(&user)
+                && a.networks.is_empty()
+                && a.platforms.is_empty()
+                && a.organisations.is_empty()
+        })
+    }
+
     /// A reader's unread counts of the threads among these changes.
     pub fn unread_of(&self, reader: Uuid) -> HashMap<Uuid, u64> {
         self.unread

@@ -218,6 +218,11 @@ impl LiveStream {
                 }
                 poke = self.pokes.next() => match poke {
                     Some(Ok(poke)) => {
+                        // Something of the reader's own changed (perhaps their roles, by
+                        // another process): check the session before sending anything.
+                        if poke.addresses_alone(self.user) && !Box::pin(self.recheck()).await {
+                            return None;
+                        }
                         let from = *self.pending_from.get_or_insert(poke.from);
                         let seen = poke.visible_to(&self.viewer);
                         if seen.is_empty() {
