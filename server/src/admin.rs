@@ -355,6 +355,20 @@ pub async fn set_disabled(
             crate::accounts::ENDED_ACCOUNT_DISABLED,
         )
         .await?;
+        // A change addressed to the person alone makes each of their open event streams,
+        // in every process, re-check its session before it sends anything more: SQLite
+        // has no NOTIFY between the admin command and the server. (The feed evaluates it
+        // against their rights when they next pull, as any change.)
+        for root in sync::roots_of_user(db, user_id).await? {
+            sync::append(
+                db,
+                ChangeKind::Platform,
+                root,
+                ChangeOp::Upsert,
+                &sync::Audience::user(user_id),
+            )
+            .await?;
+        }
     }
     sync::notify_account(db, user_id).await?;
     txn.commit().await?;

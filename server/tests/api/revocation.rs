@@ -801,8 +801,10 @@ async fn the_commands_revoke_and_disable_against_a_running_server() {
         "{out}"
     );
 
+    let mut hirosaki_stream = open_stream(&app.sign_in(HIROSAKI).await).await;
     let (ok, out) = cli(&app, &["disable-user", "--email", HIROSAKI]);
     assert!(ok && out.contains("disabled"), "{out}");
+    assert!(ends_within(&mut hirosaki_stream, ENDS_WITHIN).await);
     let client = app.client();
     let (status, code) = error_code(app.post_session(&client, HIROSAKI, DEMO_PASSWORD).await).await;
     assert_eq!(
