@@ -233,7 +233,12 @@ async fn pull(engine: &Rc<Engine>) -> bool {
         let Ok(page) = response.json::<SyncPage>().await else {
             return false;
         };
-        store.online.set(true);
+        // The browser's own word, not `true`: a pull answered just as the connection went
+        // must not hide the offline notice the `offline` event has just shown (nor make
+        // the stream watcher fall back to polling as if a proxy held the stream).
+        store
+            .online
+            .set(web_sys::window().is_none_or(|w| w.navigator().on_line()));
         let mut writes = Vec::new();
         store.records.update(|records| {
             for change in &page.changes {
