@@ -9,8 +9,8 @@ use leptos::server_fn::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    ErrorBody, ErrorDetail, InvitationPreview, InvitationsPage, Me, NotificationsPage,
-    PlatformHome, ThreadPage, ThreadsPage, UsersPage,
+    ErrorBody, ErrorDetail, InvitationPreview, InvitationsPage, Me, NotificationsPage, ThreadPage,
+    ThreadsPage, UsersPage,
 };
 use crate::i18n::Key;
 
@@ -194,8 +194,8 @@ pub mod backend {
 
     use super::AppError;
     use crate::domain::{
-        InvitationPreview, InvitationsPage, Me, NotificationsPage, PlatformHome, ThreadFilter,
-        ThreadPage, ThreadsPage,
+        InvitationPreview, InvitationsPage, Me, NotificationsPage, ThreadFilter, ThreadPage,
+        ThreadsPage,
     };
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
@@ -208,7 +208,7 @@ pub mod backend {
             &'a self,
             request: &'a Parts,
             slug: String,
-        ) -> BoxFuture<'a, PlatformHome>;
+        ) -> BoxFuture<'a, crate::home::PlatformHome>;
         fn invitations_page<'a>(
             &'a self,
             request: &'a Parts,
@@ -293,7 +293,7 @@ pub async fn fetch_me() -> Result<Option<Me>, AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "platform_home", input = GetUrl)]
-pub async fn fetch_platform_home(slug: String) -> Result<PlatformHome, AppError> {
+pub async fn fetch_platform_home(slug: String) -> Result<crate::home::PlatformHome, AppError> {
     backend::with_request(move |b, parts| b.platform_home(parts, slug)).await
 }
 

@@ -269,20 +269,6 @@ pub struct AcceptInvitation {
     pub password: String,
 }
 
-/// What the home page of a platform needs, in one round trip.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlatformHome {
-    /// Today in Japan time, so the page names the current 年度 as Japan sees it.
-    pub today: chrono::NaiveDate,
-    pub platform: Platform,
-    pub parent: Option<Platform>,
-    pub members: Vec<Member>,
-    pub can_invite: bool,
-    /// Good practices the secretariat features (周知) across the network: they lead the
-    /// page, newest featured first.
-    pub featured: Vec<crate::practices::GoodPractice>,
-}
-
 /// What the liaison-threads page needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadsPage {

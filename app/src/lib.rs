@@ -5,6 +5,7 @@
 pub mod api;
 pub mod bounded;
 pub mod domain;
+pub mod home;
 pub mod i18n;
 pub mod outreach;
 pub mod personal_data;
@@ -122,7 +123,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/sign-in") view=pages::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/pledge") view=pages::PledgePage ssr=SsrMode::Async/>
-                <Route path=path!("/p/:slug") view=pages::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/p/:slug") view=home::HomePage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/p/:slug/invitations")
                     view=pages::InvitationsPage

@@ -6,16 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{fetch_invitation_preview, fetch_invitations_page, fetch_platform_home, AppError};
-use crate::domain::{
-    InvitationPreview, InvitationsPage as InvitationsData, Me, Member, MemberCategory,
-    PlatformHome, Role, SecretariatRole, Standing,
-};
-use crate::i18n::{
-    category_key, invitation_status_key, kind_key, role_key, secretariat_key, t, Key,
-};
+use crate::api::{fetch_invitation_preview, fetch_invitations_page, AppError};
+use crate::domain::{InvitationPreview, InvitationsPage as InvitationsData, Me, Role};
+use crate::i18n::{invitation_status_key, role_key, t, Key};
 use crate::layout::{Layout, PublicLayout};
-use crate::wareki::{display_date, FiscalYear};
+use crate::wareki::display_date;
 use crate::{tr, use_lang, MeResource};
 
 pub(crate) fn query(name: &'static str) -> Memo<Option<String>> {
@@ -195,7 +190,7 @@ pub fn PledgePage() -> impl IntoView {
     }
 }
 
-fn slug_param() -> impl Fn() -> String + Clone + Send + Sync + 'static {
+pub(crate) fn slug_param() -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let params = use_params_map();
     move || params.read().get("slug").unwrap_or_default()
 }
@@ -241,170 +236,6 @@ where
                 })
             }}
         </Suspense>
-    }
-}
-
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let slug = slug_param();
-    let home = Resource::new(slug.clone(), fetch_platform_home);
-    signed_in_page(
-        home,
-        move || Some(slug()),
-        |_, home| view! { <PlatformHomeView home/> }.into_any(),
-    )
-}
-
-#[component]
-fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
-    let lang = use_lang();
-    let filter = RwSignal::new(String::new());
-    // The server's list until the local store has caught up; then the store, so a member
-    // added or changed elsewhere shows without a reload.
-    let store = crate::sync::use_sync_store();
-    let platform_id = home.platform.id;
-    let from_server = home.members.clone();
-    let members = Memo::new(move |_| {
-        if store.ready.get() {
-            store.records.with(|r| r.members_of(platform_id))
-        } else {
-            from_server.clone()
-        }
-    });
-    let matches = move |m: &Member| {
-        let f = filter.read();
-        let f = f.trim();
-        f.is_empty() || m.organisation_name.contains(f)
-    };
-    let shown = move || members.with(|ms| ms.iter().filter(|m| matches(m)).count());
-    let fiscal_year = FiscalYear::of(home.today);
-    let kind = home.platform.kind;
-
-    let secretariat = move || {
-        let mut s: Vec<(SecretariatRole, Member)> = members.with(|ms| {
-            ms.iter()
-                .filter(|m| matches(m))
-                .filter_map(|m| m.secretariat_role.map(|r| (r, m.clone())))
-                .collect()
-        });
-        s.sort_by_key(|(r, _)| *r);
-        s.into_iter()
-            .map(|(role, m)| {
-                view! {
-                    <li>
-                        <span class="org">{m.organisation_name}</span>
-                        " "
-                        <span class="badge">{move || t(lang.get(), secretariat_key(role))}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-
-    let by_category = move || {
-        MemberCategory::ALL
-            .iter()
-            .filter_map(|category| {
-                let rows: Vec<Member> = members.with(|ms| {
-                    ms.iter()
-                        .filter(|m| m.standing == Standing::Member && m.category == *category)
-                        .filter(|m| matches(m))
-                        .cloned()
-                        .collect()
-                });
-                if rows.is_empty() {
-                    return None;
-                }
-                let category = *category;
-                let heading_id = format!("category-{}", category.as_str());
-                let labelled_by = heading_id.clone();
-                Some(view! {
-                    <section class="category" aria-labelledby=labelled_by>
-                        <h3 id=heading_id>{move || t(lang.get(), category_key(category))}</h3>
-                        <ul class="org-list">
-                            {rows
-                                .into_iter()
-                                .map(|m| view! { <li>{m.organisation_name}</li> })
-                                .collect_view()}
-                        </ul>
-                    </section>
-                })
-            })
-            .collect_view()
-    };
-
-    let observers = move || {
-        members
-            .with(|ms| {
-                ms.iter()
-                    .filter(|m| m.standing == Standing::Observer)
-                    .filter(|m| matches(m))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-            .into_iter()
-            .map(|m| view! { <li>{m.organisation_name}</li> })
-            .collect_view()
-    };
-    let has_members = move || members.with(|m| !m.is_empty());
-
-    let server_name = home.platform.name.clone();
-    let name = move || {
-        store
-            .records
-            .with(|r| r.platforms.get(&platform_id).map(|p| p.name.clone()))
-            .filter(|_| store.ready.get())
-            .unwrap_or_else(|| server_name.clone())
-    };
-    view! {
-        <h1>{name}</h1>
-        <p class="meta">
-            <span>{move || t(lang.get(), kind_key(kind))}</span>
-            {home
-                .parent
-                .clone()
-                .map(|parent| {
-                    view! {
-                        " · "
-                        <span>{tr(Key::ParentPlatform)} ": " {parent.name}</span>
-                    }
-                })}
-            " · "
-            <span>{tr(Key::FiscalYearNow)} ": " {move || fiscal_year.label(lang.get())}</span>
-        </p>
-        <FeaturedPractices from_server=home.featured.clone()/>
-        <Show
-            when=has_members
-            fallback=|| view! { <p>{tr(Key::NoMembers)}</p> }
-        >
-            <div class="field filter">
-                <label for="member-filter">{tr(Key::FilterMembers)}</label>
-                <input
-                    id="member-filter"
-                    type="search"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))
-                />
-                <p class="count" aria-live="polite">
-                    {shown} " " {tr(Key::MembersShown)}
-                </p>
-            </div>
-            <Show when=move || shown() == 0>
-                <p>{tr(Key::FilterNoMatch)}</p>
-            </Show>
-            <section aria-labelledby="secretariat-heading" class="panel">
-                <h2 id="secretariat-heading">{tr(Key::Secretariat)}</h2>
-                <ul class="org-list">{secretariat}</ul>
-            </section>
-            <section aria-labelledby="members-heading" class="panel">
-                <h2 id="members-heading">{tr(Key::Members)}</h2>
-                {by_category}
-            </section>
-            <section aria-labelledby="observers-heading" class="panel">
-                <h2 id="observers-heading">{tr(Key::Observers)}</h2>
-                <ul class="org-list">{observers}</ul>
-            </section>
-        </Show>
     }
 }
 
@@ -613,51 +444,5 @@ fn AcceptForm(
                 {move || t(lang.get(), if existing { Key::AcceptExistingSubmit } else { Key::AcceptSubmit })}
             </button>
         </form>
-    }
-}
-
-/// 周知: the practices the secretariat features lead every platform's home page; the
-/// store's copy once it has caught up, so featuring and unfeaturing show at once.
-#[component]
-fn FeaturedPractices(from_server: Vec<crate::practices::GoodPractice>) -> impl IntoView {
-    let store = crate::sync::use_sync_store();
-    let featured = Memo::new(move |_| {
-        if store.ready.get() {
-            let mut list: Vec<crate::practices::GoodPractice> = store.records.with(|r| {
-                r.practices
-                    .values()
-                    .filter(|p| p.featured_at.is_some())
-                    .cloned()
-                    .collect()
-            });
-            list.sort_by_key(|p| std::cmp::Reverse(p.featured_at));
-            list
-        } else {
-            from_server.clone()
-        }
-    });
-    view! {
-        <Show when=move || featured.with(|f| !f.is_empty())>
-            <section class="panel featured-practices" aria-labelledby="featured-heading">
-                <h2 id="featured-heading">{tr(Key::FeaturedHeading)}</h2>
-                <ul>
-                    {move || {
-                        featured
-                            .get()
-                            .into_iter()
-                            .map(|p| {
-                                view! {
-                                    <li>
-                                        <a href=format!("/practices/{}", p.id)>{p.title}</a>
-                                        " — "
-                                        {p.platform_name}
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </section>
-        </Show>
     }
 }

@@ -44,7 +44,7 @@ test('coordinator signs in, pledges, reads the members, filters and switches to 
     await expect(page.getByRole('heading', { level: 1, name: AOMORI })).toBeVisible();
     await expect(main(page).getByText('都道府県プラットフォーム')).toBeVisible();
     await expect(main(page).getByText('今年度: 令和8年度（2026年度）')).toBeVisible();
-    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['事務局', '構成員', 'オブザーバー']);
+    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['いま対応が必要なこと', '事務局', '構成員', 'オブザーバー']);
     await expect(members.getByRole('heading', { level: 3 })).toHaveText(Object.keys(AOMORI_MEMBERS));
     for (const [category, names] of Object.entries(AOMORI_MEMBERS)) {
       await expect(members.getByRole('region', { name: category, exact: true }).getByRole('listitem')).toHaveText([...names]);
@@ -89,7 +89,7 @@ test('coordinator signs in, pledges, reads the members, filters and switches to 
     // A marker that a full page load would wipe out.
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     await page.getByRole('link', { name: 'English' }).click();
-    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['Secretariat', 'Members', 'Observers']);
+    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['What needs you now', 'Secretariat', 'Members', 'Observers']);
     await expect(page.getByRole('region', { name: 'Members', exact: true }).getByRole('heading', { level: 3 })).toHaveText([
       'Economic organisations',
       'Labour organisations',
@@ -122,16 +122,16 @@ test('coordinator signs in, pledges, reads the members, filters and switches to 
   await test.step('a reload stays English, and hydrates in English', async () => {
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['Secretariat', 'Members', 'Observers']);
+    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['What needs you now', 'Secretariat', 'Members', 'Observers']);
     await expect(page.getByRole('heading', { level: 1, name: AOMORI })).toBeVisible();
     await proveHydrated(page, 'en');
   });
 
   await test.step('and back to Japanese', async () => {
     await page.getByRole('link', { name: '日本語' }).click();
-    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['事務局', '構成員', 'オブザーバー']);
+    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['いま対応が必要なこと', '事務局', '構成員', 'オブザーバー']);
     await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
     await page.reload();
-    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['事務局', '構成員', 'オブザーバー']);
+    await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['いま対応が必要なこと', '事務局', '構成員', 'オブザーバー']);
   });
 });

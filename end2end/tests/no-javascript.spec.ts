@@ -35,7 +35,7 @@ test.describe('without JavaScript', () => {
     await test.step('the member list is complete without JavaScript', async () => {
       await expect(page.getByRole('heading', { level: 1, name: AOMORI })).toBeVisible();
       await expect(main(page).getByText('今年度: 令和8年度（2026年度）')).toBeVisible();
-      await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['事務局', '構成員', 'オブザーバー']);
+      await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['いま対応が必要なこと', '事務局', '構成員', 'オブザーバー']);
       const members = main(page).getByRole('region', { name: '構成員', exact: true });
       await expect(members.getByRole('heading', { level: 3 })).toHaveText(Object.keys(AOMORI_MEMBERS));
       for (const [category, names] of Object.entries(AOMORI_MEMBERS)) {
@@ -57,12 +57,12 @@ test.describe('without JavaScript', () => {
       await english.click();
       await expect(page).toHaveURL(/\/p\/aomori$/);
       await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-      await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['Secretariat', 'Members', 'Observers']);
+      await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['What needs you now', 'Secretariat', 'Members', 'Observers']);
       await expect(page.getByLabel('Filter by organisation name')).toBeVisible();
       await expect(main(page).getByText(`${AOMORI_TOTAL} shown`)).toBeVisible();
       await page.getByRole('link', { name: '日本語' }).click();
       await expect(page).toHaveURL(/\/p\/aomori$/);
-      await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['事務局', '構成員', 'オブザーバー']);
+      await expect(main(page).getByRole('heading', { level: 2 })).toHaveText(['いま対応が必要なこと', '事務局', '構成員', 'オブザーバー']);
     });
 
     await test.step('sign out is a form post too', async () => {

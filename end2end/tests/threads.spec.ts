@@ -189,10 +189,10 @@ test('a thread between the coordinator and Aomori City updates live; Hachinohe c
       const note = `市民センター2階で確定しました (${Date.now()})`;
       await status.getByLabel('解決内容のメモ').fill(note);
       await status.getByRole('button', { name: '解決済みにする' }).click();
-      await expect(main(city.page).getByText(note)).toBeVisible();
+      await expect(main(city.page).getByText(note, { exact: true })).toBeVisible();
       await expect(status.getByRole('button', { name: '再開する' })).toBeVisible();
 
-      await expect(main(coordinator).getByText(note)).toBeVisible({ timeout: LIVE_MS });
+      await expect(main(coordinator).getByText(note, { exact: true })).toBeVisible({ timeout: LIVE_MS });
       await expect(main(coordinator).locator('p.meta .badge').first()).toHaveText('解決済み');
       const reopen = main(coordinator).getByRole('region', { name: '対応状況' }).getByRole('button', { name: '再開する' });
       await expect(reopen).toBeVisible();

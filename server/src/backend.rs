@@ -7,8 +7,8 @@ use tower_sessions::Session;
 use app::api::backend::{Backend, BoxFuture, Parts};
 use app::api::AppError;
 use app::domain::{
-    InvitationPreview, InvitationsPage, Me, NotificationsPage, PlatformHome, ThreadFilter,
-    ThreadPage, ThreadsPage,
+    InvitationPreview, InvitationsPage, Me, NotificationsPage, ThreadFilter, ThreadPage,
+    ThreadsPage,
 };
 
 use crate::accounts::{self, invitations, session_actor};
@@ -58,7 +58,7 @@ impl Backend for PageBackend {
         &'a self,
         request: &'a Parts,
         slug: String,
-    ) -> BoxFuture<'a, PlatformHome> {
+    ) -> BoxFuture<'a, app::home::PlatformHome> {
         Box::pin(
             async move {
                 let actor = self.authorized(request).await?;
@@ -70,9 +70,12 @@ impl Backend for PageBackend {
                 };
                 let members = scope.members(platform.id).await?;
                 let featured = crate::practices::featured(&self.0, &actor, platform.id).await?;
-                Ok(PlatformHome {
+                let today = Utc::now().with_timezone(&Tokyo).date_naive();
+                let to_do = crate::home::to_do(&self.0, &actor, today).await?;
+                Ok(app::home::PlatformHome {
                     featured,
-                    today: Utc::now().with_timezone(&Tokyo).date_naive(),
+                    to_do,
+                    today,
                     can_invite: actor.can_invite_on(platform.id),
                     platform,
                     parent,

@@ -13,6 +13,7 @@ pub mod backend;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod home;
 pub mod http;
 pub mod notifications;
 pub mod openapi;

@@ -224,6 +224,22 @@ pub async fn list(state: &AppState, actor: &Actor) -> ApiResult<Vec<Notification
     views(state, rows).await
 }
 
+/// The caller's unread notifications of one kind, newest first (at most [`LIST_LIMIT`]).
+pub async fn unread_of_kind(
+    state: &AppState,
+    actor: &Actor,
+    kind: NotificationKind,
+) -> ApiResult<Vec<Notification>> {
+    let rows = visible_to(actor, state)
+        .filter(notification::Column::Kind.eq(kind.as_str()))
+        .filter(notification::Column::ReadAt.is_null())
+        .order_by_desc(notification::Column::CreatedAt)
+        .limit(LIST_LIMIT)
+        .all(&state.db)
+        .await?;
+    views(state, rows).await
+}
+
 /// One notification of the actor's, if they may still see what it is about.
 async fn visible_one(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<notification::Model> {
     visible_to(actor, state)

@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, notifications, outreach, platforms, practices, sync, threads};
+use crate::{accounts, home, notifications, outreach, platforms, practices, sync, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,6 +46,7 @@ use crate::{accounts, notifications, outreach, platforms, practices, sync, threa
         notifications::list_notifications,
         notifications::read_one,
         notifications::read_all,
+        home::get_to_do,
         outreach::routes::list_requests,
         outreach::routes::create_request,
         outreach::routes::get_request,
@@ -78,6 +79,7 @@ use crate::{accounts, notifications, outreach, platforms, practices, sync, threa
         (name = "outreach", description = "Outreach and placement requests to economic organisations (働きかけ・受け入れ先開拓の依頼)"),
         (name = "practices", description = "The good-practice library (好事例): visibility, featuring (周知), adoption (参考にした)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
+        (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),
     )
 )]

@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sync::routes::router())
         .merge(threads::routes::router())
         .merge(notifications::router())
+        .merge(crate::home::router())
         .merge(outreach::routes::router())
         .merge(practices::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))

@@ -84,6 +84,20 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
     );
     let featured = hachinohe.get_json("/api/v1/practices?featured=true").await;
     assert_eq!(featured["total"], 3, "{featured}");
+    // Each kind of demo user signs in to a to-do list with something on it.
+    for (who, part) in [
+        ("coordinator@aomori.example", "awaiting_total"),
+        ("aomori-city@aomori.example", "awaiting_total"),
+        ("keieisha@aomori.example", "awaiting_total"),
+        ("hirosaki@aomori.example", "unread_messages"),
+    ] {
+        let user = app.sign_in(who).await;
+        let to_do = user.get_json("/api/v1/to-do").await;
+        assert!(
+            to_do[part].as_u64().unwrap_or(0) > 0,
+            "{who} has {part}: {to_do}"
+        );
+    }
     // All of it reaches a new device through the feed, as the pages' own data.
     let (changes, _) = crate::sync::pull_all(&coordinator, 0).await;
     for kind in [

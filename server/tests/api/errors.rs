@@ -308,6 +308,7 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/notifications", &["get"]),
         ("/api/v1/notifications/read", &["post"]),
         ("/api/v1/notifications/{id}/read", &["post"]),
+        ("/api/v1/to-do", &["get"]),
         ("/api/v1/outreach-requests", &["get", "post"]),
         ("/api/v1/outreach-requests/{id}", &["get", "patch"]),
         ("/api/v1/outreach-requests/{id}/transitions", &["post"]),

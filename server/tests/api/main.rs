@@ -8,6 +8,7 @@ mod cli;
 mod concurrency;
 mod demo;
 mod errors;
+mod home;
 mod input_boundary;
 mod invitations;
 mod notifications;

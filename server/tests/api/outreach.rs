@@ -22,7 +22,7 @@ const SHOKOKAI: &str = "shokokai@aomori.example";
 const KEIEISHA_ORG: &str = "一般社団法人 青森県経営者協会";
 const SHOKOKAI_ORG: &str = "青森県商工会連合会";
 
-fn draft(title: &str) -> Value {
+pub(crate) fn draft(title: &str) -> Value {
     json!({
         "kind": "placement_development",
         "title": title,
@@ -49,12 +49,12 @@ async fn json_with(response: reqwest::Response, status: StatusCode, what: &str) 
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {text}"))
 }
 
-async fn create(user: &User, body: Value) -> Value {
+pub(crate) async fn create(user: &User, body: Value) -> Value {
     let r = user.post("/api/v1/outreach-requests", &body).await;
     json_with(r, StatusCode::CREATED, "create a request").await
 }
 
-fn id_of(v: &Value) -> String {
+pub(crate) fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_string()
 }
 
@@ -66,7 +66,7 @@ async fn step(user: &User, id: &str, body: Value) -> reqwest::Response {
     .await
 }
 
-async fn step_ok(user: &User, id: &str, body: Value) -> Value {
+pub(crate) async fn step_ok(user: &User, id: &str, body: Value) -> Value {
     let what = format!("{body}");
     json_with(step(user, id, body).await, StatusCode::OK, &what).await
 }

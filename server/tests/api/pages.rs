@@ -16,7 +16,7 @@ use crate::helpers::*;
 const COORDINATOR: &str = "coordinator@aomori.example";
 
 /// A page's HTML, after checking it is a 200 HTML page.
-async fn page(response: Response) -> String {
+pub(crate) async fn page(response: Response) -> String {
     let status = response.status();
     let content_type = response
         .headers()
