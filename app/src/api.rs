@@ -8,11 +8,10 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{
-    ErrorBody, ErrorDetail, InvitationPreview, InvitationsPage, Me, NotificationsPage, ThreadPage,
-    ThreadsPage, UsersPage,
-};
+use crate::domain::{ErrorBody, ErrorDetail, InvitationPreview, InvitationsPage, Me, UsersPage};
 use crate::i18n::Key;
+use crate::notifications::NotificationsPage;
+use crate::threads::{ThreadPage, ThreadsPage};
 
 /// What a page can be told by the server, in terms a person can be shown. Over HTTP
 /// (`/sfn/...`) it answers as the API does: the API's status and its error body
@@ -193,10 +192,9 @@ pub mod backend {
     use std::sync::Arc;
 
     use super::AppError;
-    use crate::domain::{
-        InvitationPreview, InvitationsPage, Me, NotificationsPage, ThreadFilter, ThreadPage,
-        ThreadsPage,
-    };
+    use crate::domain::{InvitationPreview, InvitationsPage, Me};
+    use crate::notifications::NotificationsPage;
+    use crate::threads::{ThreadFilter, ThreadPage, ThreadsPage};
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'a>>;
     pub use http::request::Parts;
@@ -327,7 +325,7 @@ pub async fn fetch_threads_page(
     mine: Option<String>,
     mentions: Option<String>,
 ) -> Result<ThreadsPage, AppError> {
-    let filter = crate::domain::ThreadFilter::parse_params(q, state, platform, mine, mentions)?;
+    let filter = crate::threads::ThreadFilter::parse_params(q, state, platform, mine, mentions)?;
     backend::with_request(move |b, parts| b.threads_page(parts, filter)).await
 }
 

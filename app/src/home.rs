@@ -10,10 +10,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::fetch_platform_home;
-use crate::domain::{
-    Member, MemberCategory, Notification, NotificationKind, SecretariatRole, Standing,
-};
+use crate::domain::{Member, MemberCategory, SecretariatRole, Standing};
 use crate::i18n::{category_key, kind_key, outreach_state_key, secretariat_key, t, Key};
+use crate::notifications::{Notification, NotificationKind};
 use crate::outreach::{OutreachRequest, OutreachState};
 use crate::pages::{signed_in_page, slug_param};
 use crate::wareki::{display_date, FiscalYear};
@@ -154,7 +153,7 @@ fn ToDoList(from_server: ToDo) -> impl IntoView {
     let store = crate::sync::use_sync_store();
     let to_do = Memo::new(move |_| {
         if store.ready.get() {
-            let today = crate::outreach::japan_today(chrono::Utc::now());
+            let today = crate::wareki::japan_today(chrono::Utc::now());
             store.records.with(|r| {
                 ToDo::gather(
                     r.notifications.values(),

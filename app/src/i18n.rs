@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::TargetGroup;
 use crate::domain::{
     InvitationStatus, MemberCategory, PlatformKind, Role, SecretariatRole, Standing,
 };
-use crate::outreach::{Accommodation, OutreachKind, OutreachState, RecipientStatus, TargetGroup};
+use crate::outreach::{Accommodation, OutreachKind, OutreachState, RecipientStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Lang {

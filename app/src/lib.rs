@@ -7,22 +7,21 @@ pub mod bounded;
 pub mod domain;
 pub mod home;
 pub mod i18n;
+pub mod notifications;
 pub mod outreach;
 pub mod personal_data;
 pub mod practices;
-pub mod practices_pages;
+pub mod threads;
 pub mod wareki;
 
+mod components;
 mod layout;
 /// Helpers the server shares with the pages.
 pub mod layout_support {
     pub use crate::layout::encode_component;
 }
-mod notifications_pages;
-mod outreach_pages;
 mod pages;
 pub mod sync;
-mod threads_pages;
 mod users_pages;
 
 use leptos::prelude::*;
@@ -130,19 +129,19 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/p/:slug/users") view=users_pages::UsersPageView ssr=SsrMode::Async/>
-                <Route path=path!("/threads") view=threads_pages::ThreadsListPage ssr=SsrMode::Async/>
-                <Route path=path!("/threads/:id") view=threads_pages::ThreadPageView ssr=SsrMode::Async/>
-                <Route path=path!("/practices") view=practices_pages::PracticesListView ssr=SsrMode::Async/>
-                <Route path=path!("/practices/new") view=practices_pages::PracticeNewView ssr=SsrMode::Async/>
-                <Route path=path!("/practices/:id") view=practices_pages::PracticePageView ssr=SsrMode::Async/>
-                <Route path=path!("/practices/:id/edit") view=practices_pages::PracticeEditView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach") view=outreach_pages::OutreachListView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach/new") view=outreach_pages::OutreachNewView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach/:id") view=outreach_pages::OutreachRequestView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach/:id/edit") view=outreach_pages::OutreachEditView ssr=SsrMode::Async/>
+                <Route path=path!("/threads") view=threads::ThreadsListPage ssr=SsrMode::Async/>
+                <Route path=path!("/threads/:id") view=threads::ThreadPageView ssr=SsrMode::Async/>
+                <Route path=path!("/practices") view=practices::PracticesListView ssr=SsrMode::Async/>
+                <Route path=path!("/practices/new") view=practices::PracticeNewView ssr=SsrMode::Async/>
+                <Route path=path!("/practices/:id") view=practices::PracticePageView ssr=SsrMode::Async/>
+                <Route path=path!("/practices/:id/edit") view=practices::PracticeEditView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach") view=outreach::OutreachListView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/new") view=outreach::OutreachNewView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/:id") view=outreach::OutreachRequestView ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/:id/edit") view=outreach::OutreachEditView ssr=SsrMode::Async/>
                 <Route
                     path=path!("/notifications")
-                    view=notifications_pages::NotificationsListPage
+                    view=notifications::NotificationsListPage
                     ssr=SsrMode::Async
                 />
                 <Route

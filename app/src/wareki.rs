@@ -1,10 +1,30 @@
 //! 和暦 (Japanese era) dates and 年度 (fiscal years, April–March), as Japanese public
 //! bodies write them. 令和7年度 is 2025-04-01 … 2026-03-31.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
+
+/// Japan has one offset all year (no summer time), so neither side needs a tz database.
+fn japan_offset() -> FixedOffset {
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// Today in Japan: deadlines, fiscal years and 和暦 dates are Japan dates.
+pub fn japan_today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&japan_offset()).date_naive()
+}
+
+/// A moment as the date and time on a Japanese clock, the date as `lang` writes it.
+pub(crate) fn japan_time(at: DateTime<Utc>, lang: Lang) -> String {
+    let local = at.with_timezone(&japan_offset());
+    format!(
+        "{} {}",
+        display_date(local.date_naive(), lang),
+        local.format("%H:%M")
+    )
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Era {

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::domain::{range_step, LiaisonThread, Message, RangeStep, SyncPage};
+use app::domain::{range_step, RangeStep, SyncPage};
+use app::threads::{LiaisonThread, Message};
 use clap::Parser;
 use reqwest::{Client, StatusCode};
 use serde_json::json;

@@ -6,10 +6,9 @@ use tower_sessions::Session;
 
 use app::api::backend::{Backend, BoxFuture, Parts};
 use app::api::AppError;
-use app::domain::{
-    InvitationPreview, InvitationsPage, Me, NotificationsPage, ThreadFilter, ThreadPage,
-    ThreadsPage,
-};
+use app::domain::{InvitationPreview, InvitationsPage, Me};
+use app::notifications::NotificationsPage;
+use app::threads::{ThreadFilter, ThreadPage, ThreadsPage};
 
 use crate::accounts::{self, invitations, session_actor};
 use crate::http::{ApiError, ApiResult};

@@ -136,7 +136,7 @@ impl Config {
 
     /// Today in Japan, by the configured clock.
     pub fn today_in_japan(&self) -> chrono::NaiveDate {
-        app::outreach::japan_today(self.fixed_now.unwrap_or_else(chrono::Utc::now))
+        app::wareki::japan_today(self.fixed_now.unwrap_or_else(chrono::Utc::now))
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -12,8 +12,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use app::bounded::{Page, PerPage};
-use app::domain::{ErrorBody, NotificationKind};
+use app::domain::ErrorBody;
 use app::home::ToDo;
+use app::notifications::NotificationKind;
 
 use crate::accounts::Authorized;
 use crate::http::ApiResult;

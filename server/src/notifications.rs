@@ -19,7 +19,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use app::domain::{ChangeKind, ChangeOp, ErrorBody, Notification, NotificationKind};
+use app::domain::{ChangeKind, ChangeOp, ErrorBody};
+use app::notifications::{Notification, NotificationKind};
 
 use crate::accounts::{user_summary, Authorized};
 use crate::entities::{liaison_thread, message, notification, outreach_request, user};

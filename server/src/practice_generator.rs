@@ -23,8 +23,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use app::domain::Role;
-use app::outreach::{japan_today, TargetGroup};
+use app::domain::TargetGroup;
 use app::practices::{PracticeContent, PracticeResult, PracticeStatus, PracticeVisibility};
+use app::wareki::japan_today;
 use app::wareki::FiscalYear;
 
 use crate::entities::{good_practice, platform, practice_version, user_role};

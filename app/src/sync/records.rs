@@ -7,11 +7,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{
-    Change, ChangeKind, ChangeOp, LiaisonThread, Member, Message, Notification, Platform,
-    ThreadFilter,
-};
+use crate::domain::{Change, ChangeKind, ChangeOp, Member, Platform};
+use crate::notifications::Notification;
 use crate::outreach::OutreachRequest;
+use crate::threads::{LiaisonThread, Message, ThreadFilter};
 
 /// The records the pages render from: every kind the feed carries.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -227,7 +226,7 @@ impl Records {
     /// Requests past their deadline and still open, as of today in Japan (worked out
     /// here, so a deadline passing at midnight shows without a change to the request).
     pub fn outreach_overdue(&self) -> usize {
-        let today = crate::outreach::japan_today(chrono::Utc::now());
+        let today = crate::wareki::japan_today(chrono::Utc::now());
         self.outreach
             .values()
             .filter(|r| crate::outreach::overdue(r.deadline, r.state, today))
@@ -502,7 +501,8 @@ mod outbox_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ThreadState, UserSummary};
+    use crate::domain::UserSummary;
+    use crate::threads::ThreadState;
     use chrono::{TimeZone, Utc};
 
     fn thread(id: Uuid, minute: u32) -> LiaisonThread {
@@ -644,7 +644,7 @@ mod tests {
         let (old, new) = (Uuid::new_v4(), Uuid::new_v4());
         let notification = |id: Uuid, minute: u32, read: bool| Notification {
             id,
-            kind: crate::domain::NotificationKind::Mention,
+            kind: crate::notifications::NotificationKind::Mention,
             thread_id: Some(Uuid::new_v4()),
             message_id: None,
             outreach_request_id: None,

@@ -106,9 +106,9 @@ mod tests {
             entry!(app::practices::GoodPracticePatch, "GoodPracticePatch"),
             entry!(app::practices::NewAdoption, "NewAdoption"),
             entry!(app::practices::NewPracticeComment, "NewPracticeComment"),
-            entry!(app::domain::NewThread, "NewThread"),
-            entry!(app::domain::ThreadPatch, "ThreadPatch"),
-            entry!(app::domain::MessageBody, "MessageBody"),
+            entry!(app::threads::NewThread, "NewThread"),
+            entry!(app::threads::ThreadPatch, "ThreadPatch"),
+            entry!(app::threads::MessageBody, "MessageBody"),
         ]
     }
 

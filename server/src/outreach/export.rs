@@ -8,7 +8,7 @@ use app::i18n::{
     outreach_kind_key, outreach_state_key, recipient_status_key, t, target_group_key, Lang,
 };
 use app::outreach::OutreachRequest;
-use app::wareki::wareki_date;
+use app::wareki::{japan_today, wareki_date};
 
 use crate::http::{ApiError, ApiResult};
 
@@ -31,7 +31,6 @@ pub const HEADERS: [&str; 13] = [
 /// The cells of one request, in the order of [`HEADERS`].
 pub fn row(r: &OutreachRequest) -> Vec<String> {
     let ja = |key| t(Lang::Ja, key).to_string();
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
     vec![
         r.title.clone(),
         ja(outreach_kind_key(r.kind)),
@@ -57,7 +56,7 @@ pub fn row(r: &OutreachRequest) -> Vec<String> {
             .collect::<Vec<_>>()
             .join("、"),
         r.responses.len().to_string(),
-        wareki_date(r.created_at.with_timezone(&jst).date_naive()),
+        wareki_date(japan_today(r.created_at)),
     ]
 }
 

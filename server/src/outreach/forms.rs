@@ -23,7 +23,8 @@ fn placements(
 
 /// The drafting form's fields as the API's input; `Err(code)` when a field cannot be read.
 fn outreach_form(form: &PageForm) -> Result<app::outreach::NewOutreachRequest, &'static str> {
-    use app::outreach::{Accommodation, NewOutreachRequest, OutreachKind, Profile, TargetGroup};
+    use app::domain::TargetGroup;
+    use app::outreach::{Accommodation, NewOutreachRequest, OutreachKind, Profile};
     let text = |name: &str| form.field(name).unwrap_or_default().to_string();
     let kind = form
         .field("kind")

@@ -20,11 +20,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use app::domain::{ChangeKind, ChangeOp, NotificationKind, PlatformKind, Role};
+use app::domain::{ChangeKind, ChangeOp, PlatformKind, Role, TargetGroup};
+use app::notifications::NotificationKind;
 use app::outreach::{
     self as rules, Company, NewOutreachRequest, NewResponse, OutreachAction, OutreachKind,
     OutreachList, OutreachPatch, OutreachRecipient, OutreachRequest, OutreachResponse,
-    OutreachState, Parts, Profile, RecipientStatus, TargetGroup, TimelineEntry, Transition,
+    OutreachState, Parts, Profile, RecipientStatus, TimelineEntry, Transition,
 };
 
 use crate::accounts::user_summary;
@@ -48,7 +49,7 @@ pub use app::bounded::{Page, People, PerPage, Placements};
 /// reading and writing it.
 const TRANSITION_ATTEMPTS: usize = 5;
 
-pub use app::outreach::{japan_today, overdue};
+pub use app::outreach::overdue;
 
 pub use app::outreach::OutreachFilter as ListFilter;
 
@@ -1258,6 +1259,7 @@ pub async fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::wareki::japan_today;
     use chrono::{NaiveDate, TimeZone};
 
     #[test]

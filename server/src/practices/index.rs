@@ -36,8 +36,8 @@ use tantivy::{
 use uuid::Uuid;
 
 use app::domain::ChangeKind;
-use app::outreach::japan_today;
 use app::practices::{PracticeFilter, PracticeStatus};
+use app::wareki::japan_today;
 use app::wareki::FiscalYear;
 
 use crate::entities::{change_log, good_practice};

@@ -191,7 +191,7 @@ async fn draft(
     requester: &Actor,
     (kind, title, area, days): (&str, &str, &str, i64),
 ) -> ApiResult<Uuid> {
-    let deadline = outreach::japan_today(chrono::Utc::now()) + Duration::days(days);
+    let deadline = app::wareki::japan_today(chrono::Utc::now()) + Duration::days(days);
     let body = json!({
         "kind": kind,
         "title": title,

@@ -13,7 +13,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use app::domain::{AttachmentInfo, UserSummary};
+use app::domain::UserSummary;
+use app::threads::AttachmentInfo;
 
 use crate::accounts::user_summary;
 use crate::entities::attachment;

@@ -17,7 +17,7 @@ use crate::web::{back_or_error, form_actor, see_other, PageForm};
 pub async fn create_thread(State(state): State<AppState>, form: PageForm) -> ApiResult<Response> {
     let actor = &form.actor;
     let body = form.text("body");
-    let input = app::domain::NewThread {
+    let input = app::threads::NewThread {
         subject: form.field("subject").unwrap_or_default().to_string(),
         platform_ids: form.ids("platform_ids"),
         organisation_ids: form.ids("organisation_ids"),
@@ -54,11 +54,11 @@ pub async fn change_thread_state(
     let actor = &form.actor;
     let Some(next) = form
         .field("state")
-        .and_then(app::domain::ThreadState::parse)
+        .and_then(app::threads::ThreadState::parse)
     else {
         return Ok(see_other(&format!("/threads/{id}?error=invalid_state")));
     };
-    let patch = app::domain::ThreadPatch {
+    let patch = app::threads::ThreadPatch {
         state: Some(next),
         resolution_note: form.field("resolution_note").map(str::to_string),
         ..Default::default()
@@ -78,7 +78,7 @@ pub async fn change_participants(
     form: PageForm,
 ) -> ApiResult<Response> {
     let actor = &form.actor;
-    let patch = app::domain::ThreadPatch {
+    let patch = app::threads::ThreadPatch {
         platform_ids: Some(form.ids("platform_ids")),
         organisation_ids: Some(form.ids("organisation_ids")),
         ..Default::default()

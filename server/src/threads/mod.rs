@@ -22,11 +22,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use app::domain::{
-    ChangeKind, ChangeOp, LiaisonThread, Message, NewThread, NotificationKind, Participant,
-    ParticipantChoices, Role, ThreadPatch, ThreadState,
-};
+use app::domain::{ChangeKind, ChangeOp, Role};
+use app::notifications::NotificationKind;
 use app::personal_data::{FreeText, PersonalDataKind};
+use app::threads::{
+    LiaisonThread, Message, NewThread, Participant, ParticipantChoices, ThreadPatch, ThreadState,
+};
 
 use crate::accounts::user_summary;
 use crate::audit;
@@ -48,7 +49,7 @@ pub const MAX_BODY_CHARS: usize = 10_000;
 /// subject, far below what a database's pattern matcher refuses.
 pub const MAX_QUERY_CHARS: usize = 200;
 
-pub use app::domain::ThreadFilter;
+pub use app::threads::ThreadFilter;
 
 async fn active_participants(
     db: &impl ConnectionTrait,

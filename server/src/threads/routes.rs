@@ -8,9 +8,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use app::domain::{
-    AttachmentInfo, ErrorBody, LiaisonThread, Message, MessageBody, NewThread, ReadMarker,
-    ThreadPatch, ThreadState,
+use app::domain::ErrorBody;
+use app::threads::{
+    AttachmentInfo, LiaisonThread, Message, MessageBody, NewThread, ReadMarker, ThreadPatch,
+    ThreadState,
 };
 
 use super::{attachments, ThreadFilter};

@@ -1,12 +1,24 @@
 //! The good-practice library (好事例, guidelines §3(1)③⑤ and §4(4)): the wire types,
 //! shared by the server and the pages.
+//!
+//! The pages sit beside the types they render, so a change to the library is made in
+//! one place: the library search (`list`), a practice's page (`practice`) and the editor
+//! (`form`), which name things the same way through `labels`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{text_enum, UserSummary};
-use crate::outreach::TargetGroup;
+use crate::domain::{text_enum, TargetGroup, UserSummary};
+
+mod form;
+mod labels;
+mod list;
+mod practice;
+
+pub(crate) use form::{PracticeEditView, PracticeNewView};
+pub(crate) use list::PracticesListView;
+pub(crate) use practice::PracticePageView;
 
 /// Who may read a practice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

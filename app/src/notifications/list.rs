@@ -6,12 +6,13 @@
 
 use leptos::prelude::*;
 
+use super::{Notification, NotificationKind, NotificationsPage};
 use crate::api::fetch_notifications_page;
-use crate::domain::{Me, Notification, NotificationKind, NotificationsPage};
+use crate::domain::Me;
 use crate::i18n::{t, Key};
 use crate::pages::signed_in_page;
 use crate::sync::{use_sync_store, NewWrite};
-use crate::threads_pages::japan_time;
+use crate::wareki::japan_time;
 use crate::{tr, use_lang};
 
 #[component]

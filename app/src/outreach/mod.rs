@@ -11,19 +11,27 @@
 //! any state before closed ──withdraw──▶ withdrawn
 //! routed, declined ──close with 0 placements──▶ closed (placements need an answer)
 //! ```
+//!
+//! The pages sit beside the rules they offer, so a change to the workflow and to the
+//! screens that show it is made in one place: the list (`list`), one request's page with
+//! its step and answer forms (`request`) and the drafting form (`form`), which name
+//! things the same way through `labels`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::bounded::{InputDate, Page, People, PerPage, Placements};
-use crate::domain::{text_enum, UserSummary};
+use crate::domain::{text_enum, TargetGroup, UserSummary};
 
-/// Today in Japan (one offset all year, no summer time): deadlines are Japan dates.
-pub fn japan_today(now: DateTime<Utc>) -> NaiveDate {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
-    now.with_timezone(&jst).date_naive()
-}
+mod form;
+mod labels;
+mod list;
+mod request;
+
+pub(crate) use form::{OutreachEditView, OutreachNewView};
+pub(crate) use list::OutreachListView;
+pub(crate) use request::OutreachRequestView;
 
 /// Past its deadline and still being worked on (a draft has no deadline yet).
 pub fn overdue(deadline: NaiveDate, state: OutreachState, today: NaiveDate) -> bool {
@@ -49,24 +57,6 @@ text_enum!(OutreachKind {
     Accommodation => "accommodation",
     Connection => "connection",
     RecruitmentEvent => "recruitment_event",
-});
-
-/// The target groups of guidelines §4(1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TargetGroup {
-    /// 不安定な就労状態にある方
-    UnstableEmployment,
-    /// 長期にわたり無業の状態にある方
-    LongTermUnemployed,
-    /// 社会参加に向けた支援を必要とする方
-    SocialParticipation,
-}
-text_enum!(TargetGroup {
-    UnstableEmployment => "unstable_employment",
-    LongTermUnemployed => "long_term_unemployed",
-    SocialParticipation => "social_participation",
 });
 
 /// The accommodations checklist of the anonymised profile.
