@@ -369,10 +369,12 @@ pub async fn fetch_outreach_form_page(
     backend::with_request(move |b, parts| b.outreach_form_page(parts, id)).await
 }
 
-/// The library page: the search in the page's query string (name, value pairs).
+/// The library page: the search in the page's query string (name, value pairs). An empty
+/// search sends no query string at all (the client's navigation to `/practices`), so the
+/// list defaults to empty rather than failing to decode.
 #[server(prefix = "/sfn", endpoint = "practices_page", input = GetUrl)]
 pub async fn fetch_practices_page(
-    params: Vec<(String, String)>,
+    #[server(default)] params: Vec<(String, String)>,
 ) -> Result<crate::practices::PracticesPage, AppError> {
     let filter = crate::practices::PracticeFilter::parse_params(&params)?;
     backend::with_request(move |b, parts| b.practices_page(parts, filter)).await

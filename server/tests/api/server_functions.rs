@@ -178,6 +178,35 @@ async fn invisible_and_malformed_ids_are_404_and_400() {
     );
 }
 
+/// A page opened by the client's own navigation calls its server function with what the
+/// browser has: for a list without filters that is no query string at all. Each must
+/// answer 200 (the good-practice library once answered 400: its search pairs had no
+/// default, which only the navigation from another page reached, since a direct load
+/// renders on the server without the HTTP call).
+#[tokio::test]
+async fn a_list_opened_by_navigation_without_filters_is_answered() {
+    let app = TestApp::spawn().await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    for path in [
+        "/sfn/threads_page",
+        "/sfn/notifications_page",
+        "/sfn/outreach_list_page",
+        "/sfn/outreach_form_page",
+        "/sfn/practices_page",
+        "/sfn/practice_form_page",
+    ] {
+        let r = get(&hirosaki.client, &app, path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    // The library page with an empty search: a search result, not an error body.
+    let bare: Value = get(&hirosaki.client, &app, "/sfn/practices_page")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert!(bare["search"]["total"].as_u64().is_some(), "{bare}");
+}
+
 #[tokio::test]
 async fn a_role_that_may_not_and_an_out_of_range_page_keep_the_apis_status() {
     let app = TestApp::spawn().await;
