@@ -10,7 +10,27 @@
 
 const CACHE = 'kakehashi-offline-v1';
 
-self.addEventListener('install', () => self.skipWaiting());
+// The feature chunks (the pages each feature loads on first navigation) are kept from the
+// start, so a feature opens offline even if it was never opened online. Their names come
+// from the split manifest the site's `hash.txt` names; pages also prefetch them when the
+// browser is idle, which refreshes the copies after a deploy.
+async function keepFeatureChunks() {
+  const hashes = await fetch('/hash.txt', { cache: 'no-store' });
+  if (!hashes.ok) return;
+  const line = (await hashes.text()).split('\n').find((l) => l.startsWith('manifest:'));
+  if (!line) return;
+  const manifest = await fetch(`/pkg/__wasm_split_manifest.${line.slice('manifest:'.length).trim()}.json`);
+  if (!manifest.ok) return;
+  const stems = new Set(Object.values(await manifest.json()).flat());
+  const cache = await caches.open(CACHE);
+  await cache.addAll([...stems].map((stem) => `/pkg/${stem}.wasm`));
+}
+
+self.addEventListener('install', (event) => {
+  // A failed download must not stop the worker: the chunks are then kept as pages fetch them.
+  event.waitUntil(keepFeatureChunks().catch(() => undefined));
+  self.skipWaiting();
+});
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(

@@ -49,3 +49,67 @@ pub(crate) fn form_values(form: &web_sys::HtmlFormElement) -> Vec<(String, Strin
     }
     out
 }
+
+/// Declares a feature's pages as one chunk of wasm that the browser loads on first
+/// navigation to any of them (issue 16: the first page carries only what it shows).
+///
+/// ```ignore
+/// lazy_pages! {
+///     ThreadsChunkPage, threads_pages, __preload_threads_pages;
+///     /// `/threads`
+///     ThreadsListRoute => ThreadsListPage,
+///     /// `/threads/:id`
+///     ThreadRoute => ThreadPageView,
+/// }
+/// ```
+///
+/// makes the route types `ThreadsListRoute` and `ThreadRoute`, which the router takes as
+/// `view={Lazy::<ThreadsListRoute>::new()}`, and one lazily loaded function
+/// `threads_pages(ThreadsChunkPage)` that builds either page: `cargo xtask site` splits its code
+/// (what no other feature shares) into `split_threads_pages_….wasm`. One function per
+/// feature, not per route, keeps the pieces few: the splitter makes a chunk of its own for
+/// every combination of splits that share code. The third name is the function Leptos's
+/// `#[lazy]` makes beside it (`__preload_` and the function's name) to load the chunk
+/// without building a page: the router awaits it before it hydrates or shows the route,
+/// so the page is never hydrated before its code is there. The server renders the pages as before;
+/// `frontend`'s `hydrate_lazy` loads the chunk of a page loaded directly before hydrating.
+macro_rules! lazy_pages {
+    ($which:ident, $loader:ident, $preload:ident; $($(#[$meta:meta])* $route:ident => $page:ident),+ $(,)?) => {
+        /// Which of the feature's pages the chunk's function builds.
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        pub enum $which {
+            $($route),+
+        }
+
+        #[leptos::lazy]
+        fn $loader(page: $which) -> leptos::prelude::AnyView {
+            use leptos::prelude::*;
+            match page {
+                $($which::$route => leptos::view! { <$page/> }.into_any(),)+
+            }
+        }
+
+        $(
+            $(#[$meta])*
+            pub struct $route;
+
+            impl leptos_router::LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> leptos::prelude::AnyView {
+                    $loader($which::$route).await
+                }
+
+                async fn preload() {
+                    // Only the browser's build splits (and so has the preload function).
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )+
+    };
+}
+pub(crate) use lazy_pages;

@@ -2,6 +2,10 @@
 //! translation catalogue, 和暦 and 年度, and the Leptos pages. Server-only code sits
 //! behind the `ssr` feature and never reaches the wasm build.
 
+// Leptos views are deeply nested types; laying out a lazily loaded page's hydration future
+// (`into_any` of the whole page) in release builds needs more than the default query depth.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod bounded;
 pub mod domain;
@@ -27,7 +31,7 @@ mod users_pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::api::{fetch_me, AppError};
 use crate::domain::Me;
@@ -49,6 +53,7 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <ChunkPrefetch/>
                 <MetaTags/>
             </head>
             <body>
@@ -56,6 +61,30 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// `<link rel="prefetch">` for every feature chunk (the split manifest `HydrationScripts`
+/// reads from the site): the browser fetches them when it is idle, so a first navigation
+/// to a feature needs no download, and the service worker keeps them, so a feature opens
+/// offline even if it was never opened online (issue 16). Nothing without a split site.
+#[component]
+fn ChunkPrefetch() -> impl IntoView {
+    let hrefs: Vec<String> = use_context::<leptos::WasmSplitManifest>()
+        .and_then(|manifest| {
+            manifest.0.try_with_value(|(pkg, routes, _)| {
+                let stems: std::collections::BTreeSet<&String> =
+                    routes.values().flatten().collect();
+                stems
+                    .into_iter()
+                    .map(|stem| format!("{pkg}/{stem}.wasm"))
+                    .collect()
+            })
+        })
+        .unwrap_or_default();
+    hrefs
+        .into_iter()
+        .map(|href| view! { <link rel="prefetch" href=href crossorigin=""/> })
+        .collect_view()
 }
 
 /// The language the page is shown in, shared by every component.
@@ -125,28 +154,28 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/p/:slug") view=home::HomePage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/p/:slug/invitations")
-                    view=pages::InvitationsPage
+                    view={Lazy::<pages::InvitationsRoute>::new()}
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/p/:slug/users") view=users_pages::UsersPageView ssr=SsrMode::Async/>
-                <Route path=path!("/threads") view=threads::ThreadsListPage ssr=SsrMode::Async/>
-                <Route path=path!("/threads/:id") view=threads::ThreadPageView ssr=SsrMode::Async/>
-                <Route path=path!("/practices") view=practices::PracticesListView ssr=SsrMode::Async/>
-                <Route path=path!("/practices/new") view=practices::PracticeNewView ssr=SsrMode::Async/>
-                <Route path=path!("/practices/:id") view=practices::PracticePageView ssr=SsrMode::Async/>
-                <Route path=path!("/practices/:id/edit") view=practices::PracticeEditView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach") view=outreach::OutreachListView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach/new") view=outreach::OutreachNewView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach/:id") view=outreach::OutreachRequestView ssr=SsrMode::Async/>
-                <Route path=path!("/outreach/:id/edit") view=outreach::OutreachEditView ssr=SsrMode::Async/>
+                <Route path=path!("/p/:slug/users") view={Lazy::<pages::UsersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/threads") view={Lazy::<threads::ThreadsListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/threads/:id") view={Lazy::<threads::ThreadRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/practices") view={Lazy::<practices::PracticesListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/practices/new") view={Lazy::<practices::PracticeNewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/practices/:id") view={Lazy::<practices::PracticeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/practices/:id/edit") view={Lazy::<practices::PracticeEditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/outreach") view={Lazy::<outreach::OutreachListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/new") view={Lazy::<outreach::OutreachNewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/:id") view={Lazy::<outreach::OutreachRequestRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/outreach/:id/edit") view={Lazy::<outreach::OutreachEditRoute>::new()} ssr=SsrMode::Async/>
                 <Route
                     path=path!("/notifications")
-                    view=notifications::NotificationsListPage
+                    view={Lazy::<notifications::NotificationsRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/invitations/:token")
-                    view=pages::AcceptInvitationPage
+                    view={Lazy::<pages::AcceptInvitationRoute>::new()}
                     ssr=SsrMode::Async
                 />
             </Routes>

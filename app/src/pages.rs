@@ -10,6 +10,7 @@ use crate::api::{fetch_invitation_preview, fetch_invitations_page, AppError};
 use crate::domain::{InvitationPreview, InvitationsPage as InvitationsData, Me, Role};
 use crate::i18n::{invitation_status_key, role_key, t, Key};
 use crate::layout::{Layout, PublicLayout};
+use crate::users_pages::UsersPageView;
 use crate::wareki::display_date;
 use crate::{tr, use_lang, MeResource};
 
@@ -239,6 +240,14 @@ where
     }
 }
 
+crate::components::lazy_pages! {
+    AdminChunkPage, admin_pages, __preload_admin_pages;
+    /// `/p/:slug/invitations`: invitations of the platform.
+    InvitationsRoute => InvitationsPage,
+    /// `/p/:slug/users`: the platform's people.
+    UsersRoute => UsersPageView,
+}
+
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
     let slug = slug_param();
@@ -362,6 +371,12 @@ fn InvitationsView(data: InvitationsData, csrf: String) -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+crate::components::lazy_pages! {
+    InviteeChunkPage, invitee_pages, __preload_invitee_pages;
+    /// `/invitations/:token`: an invitee accepts (before any sign-in).
+    AcceptInvitationRoute => AcceptInvitationPage,
 }
 
 #[component]

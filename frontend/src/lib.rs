@@ -4,8 +4,23 @@
 // builds needs more than the default query depth.
 #![recursion_limit = "256"]
 
+/// Hydrates the page. A page loaded directly may be a lazily loaded feature route
+/// (`app::components::lazy_pages!`), so hydration is asynchronous: the route's chunk loads
+/// first (what Leptos's `hydrate_lazy` does). When it is done, `<html>` gets
+/// `data-hydrated`: the page now answers input, which the browser tests and the first-page
+/// benchmark (docs/benchmarks.md) wait for.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        let document = leptos::prelude::document();
+        let body = document.body().expect("a server-rendered page has a body");
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
+        if let Some(root) = document.document_element() {
+            // Only a marker: a page that cannot set it works the same.
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -13,6 +13,7 @@
 //!   restarted whenever a source file, the stylesheet or `public/` changes (see [`watch`]).
 
 mod site;
+mod split;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +88,31 @@ pub fn run(layout: &Layout, program: &str, args: &[&str]) -> Result<(), Failure>
         Err(Failure(format!(
             "{program} {} failed ({status})",
             args.join(" ")
+        )))
+    }
+}
+
+/// Like [`run`], but keeps the command's output unless it fails: for steps that chatter
+/// (wasm-opt warns about every chunk's name section it does not know).
+pub fn run_quiet(layout: &Layout, program: &str, args: &[&str]) -> Result<(), Failure> {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(&layout.root)
+        .output()
+        .map_err(|error| {
+            Failure(format!(
+                "could not start {program}: {error} (is `make tools` done?)"
+            ))
+        })?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Failure(format!(
+            "{program} {} failed ({}):\n{}{}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
         )))
     }
 }

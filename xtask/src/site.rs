@@ -2,30 +2,35 @@
 //! the app's hashed assets in `pkg/`.
 //!
 //! Steps: `cargo build` of the `frontend` crate for `wasm32-unknown-unknown` (profile
-//! `wasm-release`: size first, LTO, one codegen unit), `wasm-bindgen --target web`,
-//! `wasm-opt -Oz` (release only), the stylesheet copied, each asset renamed
-//! `kakehashi.<hash>.<ext>` after its content (so the server may let browsers keep `/pkg`
-//! for a year), `hash.txt` in the site root for the server (the format cargo-leptos writes
-//! and Leptos reads: `js: <hash>` per line), `.br`/`.gz` beside each asset, then the size
-//! report and the first page's budget check. The new site replaces the old one only when
-//! every step has succeeded.
+//! `wasm-release`: size first, LTO, one codegen unit), the split into the first page and
+//! the feature chunks ([`split`]), `wasm-bindgen --target web` on the first page's module,
+//! `wasm-opt -Oz` on every module (release only), the stylesheet copied, each asset named
+//! after its content (so the server may let browsers keep `/pkg` for a year), `hash.txt`
+//! in the site root for the server (the format cargo-leptos writes and Leptos reads:
+//! `js: <hash>` per line, `manifest:` and `split:` for the chunks), `.br`/`.gz` beside each
+//! asset, then the size report and the budget checks. The new site replaces the old one
+//! only when every step has succeeded.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::{run, Failure, Layout};
+use crate::{run, run_quiet, split, Failure, Layout};
 
 /// The output name Leptos looks for (`LeptosOptions::output_name`).
 pub const OUTPUT_NAME: &str = "kakehashi";
 
 /// The most the first page's wasm may weigh, brotli-compressed, in bytes. The release build
-/// fails beyond it, so `make test` does too. Issue 16 sets the goal at 250 KB once the
-/// client is split into feature chunks; until then this holds the line where it is
-/// (851 KB measured 2026-11-30, docs/benchmarks.md), so no change can quietly make it
-/// much heavier.
-pub const FIRST_PAGE_WASM_BUDGET: u64 = 880 * 1024;
+/// fails beyond it, so `make test` does too. Splitting the features into chunks took it
+/// from 878 KB to 438 KB (docs/benchmarks.md); issue 16's goal is 250 KB, so this holds
+/// the line a little above today's size until what the first page still carries (the
+/// sync store, the catalogue, the home page) is made lighter.
+pub const FIRST_PAGE_WASM_BUDGET: u64 = 450 * 1024;
+
+/// The most one feature chunk (a lazily loaded route's own code, or code routes share)
+/// may weigh, brotli-compressed, in bytes (issue 16: 150 KB).
+pub const CHUNK_WASM_BUDGET: u64 = 150 * 1024;
 
 /// Which wasm to build: the size-first release or the quick development build.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,9 +39,10 @@ pub enum Profile {
     Dev,
 }
 
-/// What a site build produced: the hashes written to `hash.txt`.
+/// What a site build produced: the hashes written to `hash.txt` and the feature chunks.
 pub struct Built {
     pub hashes: Vec<(&'static str, String)>,
+    pub chunk_files: Vec<String>,
 }
 
 /// Builds the site into `layout.site`. Errors name the step that failed; a failed build
@@ -72,6 +78,8 @@ pub fn build(layout: &Layout, profile: Profile) -> Result<Built, Failure> {
     let bound = staging.join("bound");
     remove_dir(&staging)?;
     fs::create_dir_all(&bound)?;
+    let split = split::split(&wasm, &staging.join("split"))?;
+    // The chunks call into the main module by the linker's export names: keep them.
     run(
         layout,
         "wasm-bindgen",
@@ -79,36 +87,21 @@ pub fn build(layout: &Layout, profile: Profile) -> Result<Built, Failure> {
             "--target",
             "web",
             "--no-typescript",
+            "--keep-lld-exports",
+            "--no-demangle",
             "--out-name",
             OUTPUT_NAME,
             "--out-dir",
             path_str(&bound)?,
-            path_str(&wasm)?,
+            path_str(&split.main)?,
         ],
     )?;
     let bound_wasm = bound.join(format!("{OUTPUT_NAME}_bg.wasm"));
     if profile == Profile::Release {
-        let wasm_path = path_str(&bound_wasm)?;
-        // The features are those rustc's wasm32 target emits by default; wasm-opt must be
-        // told, or it refuses the module.
-        run(
-            layout,
-            "wasm-opt",
-            &[
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                "--strip-debug",
-                "--strip-producers",
-                wasm_path,
-                "-o",
-                wasm_path,
-            ],
-        )?;
+        optimize(layout, &bound_wasm)?;
+        for (_, chunk) in &split.chunks {
+            optimize(layout, chunk)?;
+        }
     }
 
     let site = staging.join("site");
@@ -119,19 +112,33 @@ pub fn build(layout: &Layout, profile: Profile) -> Result<Built, Failure> {
     if bound.join("snippets").is_dir() {
         copy_dir(&bound.join("snippets"), &pkg.join("snippets"))?;
     }
-    let assets: [(&'static str, PathBuf); 3] = [
-        ("js", bound.join(format!("{OUTPUT_NAME}.js"))),
-        ("wasm", bound_wasm),
-        ("css", layout.root.join("style").join("main.css")),
-    ];
-    let mut hashes = Vec::new();
-    for (kind, source) in assets {
-        let bytes = fs::read(&source)
-            .map_err(|error| Failure(format!("reading {}: {error}", source.display())))?;
-        let hash = content_hash(&bytes);
-        fs::write(pkg.join(hashed_name(kind, &hash)), &bytes)?;
-        hashes.push((kind, hash));
+    let read = |path: &Path| {
+        fs::read(path).map_err(|error| Failure(format!("reading {}: {error}", path.display())))
+    };
+    let read_text = |path: &Path| {
+        String::from_utf8(read(path)?)
+            .map_err(|_| Failure(format!("{} is not UTF-8", path.display())))
+    };
+    let chunks = split
+        .chunks
+        .iter()
+        .map(|(stem, path)| Ok((stem.clone(), read(path)?)))
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let named = split::name(&split::Unnamed {
+        main_js: &read_text(&bound.join(format!("{OUTPUT_NAME}.js")))?,
+        main_wasm: &read(&bound_wasm)?,
+        chunks: &chunks,
+        link_js: &read_text(&split.link)?,
+        prefetch_map: &split.prefetch_map,
+    })?;
+    for (file, bytes) in &named.files {
+        fs::write(pkg.join(file), bytes)?;
     }
+    let css = read(&layout.root.join("style").join("main.css"))?;
+    let css_hash = content_hash(&css);
+    fs::write(pkg.join(hashed_name("css", &css_hash)), &css)?;
+    let mut hashes = named.hashes;
+    hashes.push(("css", css_hash));
     fs::write(site.join("hash.txt"), hash_file(&hashes))?;
 
     if profile == Profile::Release {
@@ -153,51 +160,97 @@ pub fn build(layout: &Layout, profile: Profile) -> Result<Built, Failure> {
     fs::rename(&site, &layout.site)?;
     remove_dir(&staging)?;
 
-    let built = Built { hashes };
+    let built = Built {
+        hashes,
+        chunk_files: named.chunk_files,
+    };
     if profile == Profile::Release {
         report_and_check(layout, &built)?;
     }
     Ok(built)
 }
 
+/// `wasm-opt -Oz` in place, with the features rustc's wasm32 target emits by default
+/// (wasm-opt refuses the module unless told).
+fn optimize(layout: &Layout, wasm: &Path) -> Result<(), Failure> {
+    let wasm_path = path_str(wasm)?;
+    run_quiet(
+        layout,
+        "wasm-opt",
+        &[
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "--strip-debug",
+            "--strip-producers",
+            wasm_path,
+            "-o",
+            wasm_path,
+        ],
+    )
+}
+
 /// Prints each asset's raw and brotli size, and fails when the first page's wasm is over
-/// [`FIRST_PAGE_WASM_BUDGET`].
+/// [`FIRST_PAGE_WASM_BUDGET`] or a feature chunk over [`CHUNK_WASM_BUDGET`].
 fn report_and_check(layout: &Layout, built: &Built) -> Result<(), Failure> {
     let pkg = layout.site.join("pkg");
-    let mut wasm_brotli = None;
-    println!("site: {}", layout.site.display());
-    for (kind, hash) in &built.hashes {
-        let name = hashed_name(kind, hash);
-        let raw = fs::metadata(pkg.join(&name))?.len();
+    let sizes = |name: &str| -> Result<(u64, u64), Failure> {
+        let raw = fs::metadata(pkg.join(name))?.len();
         let brotli = fs::metadata(pkg.join(format!("{name}.br")))?.len();
         println!(
-            "  {name:<40} {:>8.1} KB raw {:>8.1} KB brotli",
+            "  {name:<48} {:>8.1} KB raw {:>8.1} KB brotli",
             kb(raw),
             kb(brotli)
         );
-        if *kind == "wasm" {
-            wasm_brotli = Some(brotli);
+        Ok((raw, brotli))
+    };
+    let mut wasm_brotli = None;
+    println!("site: {}", layout.site.display());
+    for (kind, hash) in &built.hashes {
+        if matches!(*kind, "js" | "wasm" | "css") {
+            let (_, brotli) = sizes(&hashed_name(kind, hash))?;
+            if *kind == "wasm" {
+                wasm_brotli = Some(brotli);
+            }
         }
     }
+    println!("feature chunks (loaded on first navigation to the feature):");
+    let mut chunks_total = 0;
+    let mut heaviest = 0;
+    for chunk in &built.chunk_files {
+        let (_, brotli) = sizes(chunk)?;
+        chunks_total += brotli;
+        heaviest = heaviest.max(brotli);
+    }
+    // Every size is printed before a budget fails, so the report shows what to move.
+    check_budget("heaviest feature chunk's", heaviest, CHUNK_WASM_BUDGET)?;
     let wasm_brotli = wasm_brotli.expect("the site always has a wasm asset");
-    check_budget(wasm_brotli, FIRST_PAGE_WASM_BUDGET)?;
+    check_budget("first page's", wasm_brotli, FIRST_PAGE_WASM_BUDGET)?;
     println!(
-        "first page wasm: {:.1} KB brotli, within its budget of {:.1} KB",
+        "first page wasm: {:.1} KB brotli, within its budget of {:.1} KB; \
+         {} feature chunks, {:.1} KB brotli together",
         kb(wasm_brotli),
-        kb(FIRST_PAGE_WASM_BUDGET)
+        kb(FIRST_PAGE_WASM_BUDGET),
+        built.chunk_files.len(),
+        kb(chunks_total)
     );
     Ok(())
 }
 
-/// `Ok` when `brotli_bytes` is within `budget`; otherwise the failure says by how much.
-pub fn check_budget(brotli_bytes: u64, budget: u64) -> Result<(), Failure> {
+/// `Ok` when `brotli_bytes` is within `budget`; otherwise the failure names `what` and says
+/// by how much.
+pub fn check_budget(what: &str, brotli_bytes: u64, budget: u64) -> Result<(), Failure> {
     if brotli_bytes <= budget {
         Ok(())
     } else {
         Err(Failure(format!(
-            "the first page's wasm is {:.1} KB brotli, {:.1} KB over its budget of {:.1} KB \
-             (xtask/src/site.rs FIRST_PAGE_WASM_BUDGET): move what the first page does not \
-             show into a feature chunk",
+            "the {what} wasm is {:.1} KB brotli, {:.1} KB over its budget of {:.1} KB \
+             (xtask/src/site.rs): move what the first page does not show into a feature \
+             chunk, and split a feature whose chunk is too heavy",
             kb(brotli_bytes),
             kb(brotli_bytes - budget),
             kb(budget)
@@ -288,8 +341,10 @@ mod tests {
 
     #[test]
     fn the_budget_fails_only_beyond_it() {
-        assert!(check_budget(100, 100).is_ok());
-        let over = check_budget(2048 + 1024, 2048).unwrap_err().to_string();
+        assert!(check_budget("first page's", 100, 100).is_ok());
+        let over = check_budget("first page's", 2048 + 1024, 2048)
+            .unwrap_err()
+            .to_string();
         assert!(
             over.contains("3.0 KB brotli, 1.0 KB over its budget of 2.0 KB"),
             "{over}"

@@ -11,6 +11,12 @@ mod list;
 
 pub(crate) use list::NotificationsListPage;
 
+crate::components::lazy_pages! {
+    NotificationsChunkPage, notifications_pages, __preload_notifications_pages;
+    /// `/notifications`: the notification list.
+    NotificationsRoute => NotificationsListPage,
+}
+
 /// Why a person is notified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

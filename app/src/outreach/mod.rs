@@ -33,6 +33,23 @@ pub(crate) use form::{OutreachEditView, OutreachNewView};
 pub(crate) use list::OutreachListView;
 pub(crate) use request::OutreachRequestView;
 
+crate::components::lazy_pages! {
+    OutreachChunkPage, outreach_pages, __preload_outreach_pages;
+    /// `/outreach`: the outreach request list.
+    OutreachListRoute => OutreachListView,
+    /// `/outreach/:id`: one outreach request.
+    OutreachRequestRoute => OutreachRequestView,
+}
+// Drafting is a chunk of its own: the form and the personal-data check are only the
+// requesting city's, and together with the rest the feature passed its chunk budget.
+crate::components::lazy_pages! {
+    OutreachDraftingChunkPage, outreach_drafting_pages, __preload_outreach_drafting_pages;
+    /// `/outreach/new`: the new-request form.
+    OutreachNewRoute => OutreachNewView,
+    /// `/outreach/:id/edit`: the request editor.
+    OutreachEditRoute => OutreachEditView,
+}
+
 /// Past its deadline and still being worked on (a draft has no deadline yet).
 pub fn overdue(deadline: NaiveDate, state: OutreachState, today: NaiveDate) -> bool {
     state.is_open() && state != OutreachState::Draft && today > deadline

@@ -20,6 +20,23 @@ pub(crate) use form::{PracticeEditView, PracticeNewView};
 pub(crate) use list::PracticesListView;
 pub(crate) use practice::PracticePageView;
 
+crate::components::lazy_pages! {
+    PracticesChunkPage, practices_pages, __preload_practices_pages;
+    /// `/practices`: the good-practice library.
+    PracticesListRoute => PracticesListView,
+    /// `/practices/:id`: one good practice.
+    PracticeRoute => PracticePageView,
+}
+// Writing and editing a report is a chunk of its own: most readers never do, and with
+// the rest the feature passed its chunk budget.
+crate::components::lazy_pages! {
+    PracticeDraftingChunkPage, practice_drafting_pages, __preload_practice_drafting_pages;
+    /// `/practices/new`: the new-practice form.
+    PracticeNewRoute => PracticeNewView,
+    /// `/practices/:id/edit`: the practice editor.
+    PracticeEditRoute => PracticeEditView,
+}
+
 /// Who may read a practice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -18,6 +18,14 @@ mod thread;
 pub(crate) use list::ThreadsListPage;
 pub(crate) use thread::ThreadPageView;
 
+crate::components::lazy_pages! {
+    ThreadsChunkPage, threads_pages, __preload_threads_pages;
+    /// `/threads`: the liaison-thread list.
+    ThreadsListRoute => ThreadsListPage,
+    /// `/threads/:id`: one liaison thread.
+    ThreadRoute => ThreadPageView,
+}
+
 /// What the liaison-threads page needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadsPage {
