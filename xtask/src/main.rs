@@ -73,15 +73,9 @@ impl Layout {
 
 /// Runs a command in the workspace root, failing with its name when it does not succeed.
 pub fn run(layout: &Layout, program: &str, args: &[&str]) -> Result<(), Failure> {
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(&layout.root)
+    let status = command(layout, program, args)
         .status()
-        .map_err(|error| {
-            Failure(format!(
-                "could not start {program}: {error} (is `make tools` done?)"
-            ))
-        })?;
+        .map_err(|error| not_started(program, error))?;
     if status.success() {
         Ok(())
     } else {
@@ -95,15 +89,9 @@ pub fn run(layout: &Layout, program: &str, args: &[&str]) -> Result<(), Failure>
 /// Like [`run`], but keeps the command's output unless it fails: for steps that chatter
 /// (wasm-opt warns about every chunk's name section it does not know).
 pub fn run_quiet(layout: &Layout, program: &str, args: &[&str]) -> Result<(), Failure> {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(&layout.root)
+    let output = command(layout, program, args)
         .output()
-        .map_err(|error| {
-            Failure(format!(
-                "could not start {program}: {error} (is `make tools` done?)"
-            ))
-        })?;
+        .map_err(|error| not_started(program, error))?;
     if output.status.success() {
         Ok(())
     } else {
@@ -115,6 +103,18 @@ pub fn run_quiet(layout: &Layout, program: &str, args: &[&str]) -> Result<(), Fa
             String::from_utf8_lossy(&output.stderr)
         )))
     }
+}
+
+fn command(layout: &Layout, program: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(&layout.root);
+    command
+}
+
+fn not_started(program: &str, error: std::io::Error) -> Failure {
+    Failure(format!(
+        "could not start {program}: {error} (is `make tools` done?)"
+    ))
 }
 
 /// Builds the server binary: `release` for `make run`, the dev profile for the watch loop
