@@ -4,9 +4,10 @@
 //! The pages marked `#[lazy_route]` in `app` compile to functions that load their code on
 //! first use. [`split`] hands the linked wasm (with its relocations, see
 //! `frontend/build.rs`) to `wasm_split_cli_support`, the splitter Leptos's own tooling
-//! uses: it writes the main module (for wasm-bindgen), one `split_<route>.wasm` per lazy
-//! route, `chunk_<n>.wasm` for code two routes share, the JavaScript loader
-//! `__wasm_split.<placeholder>.js` and the map of which files each route needs.
+//! uses: it writes the main module (for wasm-bindgen), one `split_<feature>.wasm` per lazy
+//! feature function, `chunk_<n>.wasm` for code two features share, the JavaScript loader
+//! (named [`LINK_PLACEHOLDER`] until [`name`] renames it) and the map of which files each
+//! feature needs.
 //!
 //! [`name`] then gives every file a name derived from its content, so the server may let
 //! browsers keep `/pkg` for a year, and rewrites the names the files use for each other.
@@ -144,6 +145,14 @@ pub fn name(unnamed: &Unnamed) -> Result<Named, Failure> {
     );
     let link_file = format!("__wasm_split.{link_hash}.js");
     let main_js = rename_import(unnamed.main_js, LINK_PLACEHOLDER, &link_file);
+    // A main script still importing the placeholder would load no chunk at all, and only
+    // a browser would notice: refuse the build instead.
+    if !unnamed.chunks.is_empty() && !main_js.contains(&format!("./{link_file}")) {
+        return Err(Failure(format!(
+            "the main script does not import the split loader ./{LINK_PLACEHOLDER}: \
+             wasm-bindgen's output changed"
+        )));
+    }
     let js_hash = content_hash(main_js.as_bytes());
     let main_js_file = format!("{OUTPUT_NAME}.{js_hash}.js");
     let link_js = rename_import(&link_js, &format!("{OUTPUT_NAME}.js"), &main_js_file);
@@ -244,6 +253,22 @@ mod tests {
         }
         let again = build(MAIN_JS, b"chunk");
         assert_eq!(file(&base, "kakehashi.").0, file(&again, "kakehashi.").0);
+    }
+
+    #[test]
+    fn a_main_script_that_does_not_import_the_loader_is_refused() {
+        let chunks = vec![("split_threads".to_string(), b"x".to_vec())];
+        let refused = name(&Unnamed {
+            main_js: "import * as import1 from \"./elsewhere.js\";",
+            main_wasm: b"main",
+            chunks: &chunks,
+            link_js: "import { initSync } from \"./kakehashi.js\";\n\
+                      makeLoad(new URL(\"./split_threads.wasm\", import.meta.url));",
+            prefetch_map: &BTreeMap::new(),
+        });
+        assert!(refused
+            .err()
+            .is_some_and(|failure| failure.to_string().contains("split loader")));
     }
 
     #[test]
