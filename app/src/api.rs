@@ -269,6 +269,19 @@ pub mod backend {
             request: &'a Parts,
             id: Option<uuid::Uuid>,
         ) -> BoxFuture<'a, crate::practices::PracticeFormPage>;
+        fn kpis_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, crate::kpis::KpisPage>;
+        /// One KPI; a read showing unpublished figures is audited.
+        fn kpi_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+        ) -> BoxFuture<'a, crate::kpis::Kpi>;
+        /// The KPI editor; with `id`, changing that KPI.
+        fn kpi_form_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: Option<uuid::Uuid>,
+        ) -> BoxFuture<'a, crate::kpis::KpiFormPage>;
     }
 
     #[derive(Clone)]
@@ -392,6 +405,23 @@ pub async fn fetch_practice_form_page(
     id: Option<uuid::Uuid>,
 ) -> Result<crate::practices::PracticeFormPage, AppError> {
     backend::with_request(move |b, parts| b.practice_form_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "kpis_page", input = GetUrl)]
+pub async fn fetch_kpis_page() -> Result<crate::kpis::KpisPage, AppError> {
+    backend::with_request(|b, parts| b.kpis_page(parts)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "kpi_page", input = GetUrl)]
+pub async fn fetch_kpi_page(id: uuid::Uuid) -> Result<crate::kpis::Kpi, AppError> {
+    backend::with_request(move |b, parts| b.kpi_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "kpi_form_page", input = GetUrl)]
+pub async fn fetch_kpi_form_page(
+    id: Option<uuid::Uuid>,
+) -> Result<crate::kpis::KpiFormPage, AppError> {
+    backend::with_request(move |b, parts| b.kpi_form_page(parts, id)).await
 }
 
 #[cfg(test)]

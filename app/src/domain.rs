@@ -338,6 +338,7 @@ pub enum ChangeKind {
     Notification,
     OutreachRequest,
     GoodPractice,
+    Kpi,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -347,6 +348,7 @@ text_enum!(ChangeKind {
     Notification => "notification",
     OutreachRequest => "outreach_request",
     GoodPractice => "good_practice",
+    Kpi => "kpi",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

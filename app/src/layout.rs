@@ -98,6 +98,9 @@ pub fn Layout(
                         <a href="/practices">{tr(Key::Practices)}</a>
                     </li>
                     <li>
+                        <a href="/kpis">{tr(Key::Kpis)}</a>
+                    </li>
+                    <li>
                         <a href="/notifications">
                             {tr(Key::Notifications)}
                             <NavCount

@@ -9,8 +9,10 @@
 pub mod api;
 pub mod bounded;
 pub mod domain;
+mod form_pairs;
 pub mod home;
 pub mod i18n;
+pub mod kpis;
 pub mod notifications;
 pub mod outreach;
 pub mod personal_data;
@@ -164,6 +166,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/practices/new") view={Lazy::<practices::PracticeNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/practices/:id") view={Lazy::<practices::PracticeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/practices/:id/edit") view={Lazy::<practices::PracticeEditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kpis") view={Lazy::<kpis::KpisListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kpis/new") view={Lazy::<kpis::KpiNewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kpis/:id") view={Lazy::<kpis::KpiRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kpis/:id/edit") view={Lazy::<kpis::KpiEditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/outreach") view={Lazy::<outreach::OutreachListRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/outreach/new") view={Lazy::<outreach::OutreachNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/outreach/:id") view={Lazy::<outreach::OutreachRequestRoute>::new()} ssr=SsrMode::Async/>

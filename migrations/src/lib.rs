@@ -12,6 +12,7 @@ mod m20261129_000005_practices;
 mod m20261129_000006_practice_history;
 mod m20261201_000007_session_hashes;
 mod m20261201_000008_change_log_records;
+mod m20261202_000009_kpis;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_practice_history::Migration),
             Box::new(m20261201_000007_session_hashes::Migration),
             Box::new(m20261201_000008_change_log_records::Migration),
+            Box::new(m20261202_000009_kpis::Migration),
         ]
     }
 }

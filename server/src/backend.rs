@@ -361,6 +361,43 @@ impl Backend for PageBackend {
             .map_err_app(),
         )
     }
+
+    fn kpis_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, app::kpis::KpisPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                Ok(app::kpis::KpisPage {
+                    kpis: crate::kpis::list(&self.0, &actor).await?,
+                    can_create: !actor.kpi_secretariat_of().is_empty(),
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn kpi_page<'a>(&'a self, request: &'a Parts, id: uuid::Uuid) -> BoxFuture<'a, app::kpis::Kpi> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::kpis::get(&self.0, &actor, id).await
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn kpi_form_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: Option<uuid::Uuid>,
+    ) -> BoxFuture<'a, app::kpis::KpiFormPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::kpis::form_page(&self.0, &actor, id).await
+            }
+            .map_err_app(),
+        )
+    }
 }
 
 /// Turns the API's error into the pages' error at the end of a future.

@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, home, notifications, outreach, platforms, practices, sync, threads};
+use crate::{accounts, home, kpis, notifications, outreach, platforms, practices, sync, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,6 +70,14 @@ use crate::{accounts, home, notifications, outreach, platforms, practices, sync,
         practices::routes::upload_attachment,
         practices::routes::get_attachment,
         practices::routes::delete_attachment,
+        kpis::routes::list_kpis,
+        kpis::routes::create_kpi,
+        kpis::routes::get_kpi,
+        kpis::routes::update_kpi,
+        kpis::routes::delete_kpi,
+        kpis::routes::publish_kpi,
+        kpis::routes::enter_actual,
+        kpis::routes::publish_actuals,
     ),
     components(schemas(app::domain::ChangeEvent)),
     tags(
@@ -78,6 +86,7 @@ use crate::{accounts, home, notifications, outreach, platforms, practices, sync,
         (name = "threads", description = "Liaison threads (連絡調整) across platforms"),
         (name = "outreach", description = "Outreach and placement requests to economic organisations (働きかけ・受け入れ先開拓の依頼)"),
         (name = "practices", description = "The good-practice library (好事例): visibility, featuring (周知), adoption (参考にした)"),
+        (name = "kpis", description = "KPIs (KPI・実績・進捗管理): definitions, each organisation's share per 年度, progress against targets"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),

@@ -62,3 +62,39 @@ pub async fn list_organisations(
 ) -> ApiResult<Json<Vec<Organisation>>> {
     Ok(Json(actor.scope(&state.db).organisations().await?))
 }
+
+/// The names of these organisations, by id, in one query: what a record's view shows
+/// beside the ids it stores. Not a read of tenant data (organisation names are the
+/// network's shared member table); callers look up only ids of records already checked.
+pub async fn organisation_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    use crate::entities::organisation;
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
+/// The names of these platforms, by id, in one query (see [`organisation_names`]).
+pub async fn platform_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    use crate::entities::platform;
+    Ok(platform::Entity::find()
+        .filter(platform::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}

@@ -150,6 +150,47 @@ impl Actor {
             .collect()
     }
 
+    /// The platforms whose KPIs the actor runs: the secretariat (事務局) of a prefectural
+    /// platform, i.e. a coordinator or administrator there (guidelines §3(1)②: the
+    /// secretariat sets the KPIs and manages progress).
+    pub fn kpi_secretariat_of(&self) -> Vec<Uuid> {
+        let mut platforms: Vec<Uuid> = self
+            .roles
+            .iter()
+            .filter(|(p, r)| {
+                matches!(r, Role::Coordinator | Role::Admin) && self.network_roots.contains(p)
+            })
+            .map(|(p, _)| *p)
+            .collect();
+        platforms.sort();
+        platforms.dedup();
+        platforms
+    }
+
+    /// Whether the actor may read this KPI: its secretariat always (drafts too), every
+    /// member of its network once published. `Scope::kpi_visible` is the same rule for
+    /// the database.
+    pub fn may_read_kpi(&self, row: &crate::entities::kpi::Model) -> bool {
+        row.deleted_at.is_none()
+            && (self.kpi_secretariat_of().contains(&row.platform_id)
+                || (row.status == app::kpis::KpiStatus::Published.as_str()
+                    && self.network_roots.contains(&row.platform_id)))
+    }
+
+    /// Whether the actor may read one share of a KPI they may read: a published share,
+    /// or any share when they are its secretariat or of the organisation it is for
+    /// (guidelines §6: unpublished figures stay with those who report and collect them).
+    pub fn may_read_kpi_actual(
+        &self,
+        kpi: &crate::entities::kpi::Model,
+        actual: &crate::entities::kpi_actual::Model,
+    ) -> bool {
+        self.may_read_kpi(kpi)
+            && (actual.published_at.is_some()
+                || actual.organisation_id == self.organisation.id
+                || self.kpi_secretariat_of().contains(&kpi.platform_id))
+    }
+
     pub fn scope<'a>(&'a self, db: &'a DatabaseConnection) -> Scope<'a> {
         Scope { actor: self, db }
     }
@@ -414,6 +455,32 @@ impl Scope<'_> {
         use crate::entities::good_practice as gp;
         gp::Entity::find_by_id(id)
             .filter(self.practice_visible())
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
+    /// The KPIs the actor may read (`Actor::may_read_kpi` as a condition on the row).
+    pub fn kpi_visible(&self) -> Condition {
+        use crate::entities::kpi;
+        Condition::all().add(kpi::Column::DeletedAt.is_null()).add(
+            Condition::any()
+                .add(kpi::Column::PlatformId.is_in(self.actor.kpi_secretariat_of()))
+                .add(
+                    Condition::all()
+                        .add(kpi::Column::Status.eq(app::kpis::KpiStatus::Published.as_str()))
+                        .add(
+                            kpi::Column::PlatformId.is_in(self.actor.network_roots.iter().copied()),
+                        ),
+                ),
+        )
+    }
+
+    /// One KPI, if the actor may read it; anyone else gets 404.
+    pub async fn kpi(&self, id: Uuid) -> ApiResult<crate::entities::kpi::Model> {
+        use crate::entities::kpi;
+        kpi::Entity::find_by_id(id)
+            .filter(self.kpi_visible())
             .one(self.db)
             .await?
             .ok_or(ApiError::NotFound)

@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::home::router())
         .merge(outreach::routes::router())
         .merge(practices::routes::router())
+        .merge(crate::kpis::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -250,6 +251,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/practices/{id}/attachments/{attachment_id}/delete",
             post(practices::forms::delete_practice_attachment),
+        )
+        .route("/kpis", post(crate::kpis::forms::create_kpi))
+        .route("/kpis/{id}/edit", post(crate::kpis::forms::edit_kpi))
+        .route("/kpis/{id}/publish", post(crate::kpis::forms::publish_kpi))
+        .route("/kpis/{id}/actuals", post(crate::kpis::forms::enter_actual))
+        .route(
+            "/kpis/{id}/actuals/publish",
+            post(crate::kpis::forms::publish_actuals),
         )
         .route("/outreach", post(outreach::forms::create_outreach))
         .route("/outreach/{id}/edit", post(outreach::forms::edit_outreach))

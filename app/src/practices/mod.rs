@@ -590,20 +590,8 @@ impl NewGoodPractice {
     /// Tags are separated by commas (、 or ,) or spaces; results come as rows of
     /// `result_label`, `result_value`, `result_unit`, blank rows left out.
     pub fn from_form(pairs: &[(String, String)]) -> Self {
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        let all = |name: &str| -> Vec<String> {
-            pairs
-                .iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .collect()
-        };
+        let get = |name: &str| crate::form_pairs::field(pairs, name);
+        let all = |name: &str| crate::form_pairs::fields(pairs, name);
         let tags = get("tags")
             .split(|c: char| c == ',' || c == '、' || c == '，' || c.is_whitespace())
             .filter(|t| !t.is_empty())

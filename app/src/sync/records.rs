@@ -22,6 +22,10 @@ pub struct Records {
     pub notifications: HashMap<Uuid, Notification>,
     pub outreach: HashMap<Uuid, OutreachRequest>,
     pub practices: HashMap<Uuid, crate::practices::GoodPractice>,
+    /// KPIs as the feed sent them, kept as JSON: the KPI pages read them
+    /// (`crate::kpis::stored`), so their types stay in the KPI chunk and out of the first
+    /// page's wasm.
+    pub kpis: HashMap<Uuid, serde_json::Value>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -98,6 +102,7 @@ impl Records {
             ChangeKind::Notification => vec![put(&mut self.notifications, change).0],
             ChangeKind::OutreachRequest => vec![put(&mut self.outreach, change).0],
             ChangeKind::GoodPractice => vec![put(&mut self.practices, change).0],
+            ChangeKind::Kpi => vec![put(&mut self.kpis, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -135,6 +140,7 @@ impl Records {
             Some(ChangeKind::Notification) => restore_into(&mut self.notifications, id, json),
             Some(ChangeKind::OutreachRequest) => restore_into(&mut self.outreach, id, json),
             Some(ChangeKind::GoodPractice) => restore_into(&mut self.practices, id, json),
+            Some(ChangeKind::Kpi) => restore_into(&mut self.kpis, id, json),
             None => {}
         }
     }

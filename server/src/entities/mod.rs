@@ -9,6 +9,8 @@ pub mod change_log;
 pub mod good_practice;
 pub mod idempotency_key;
 pub mod invitation;
+pub mod kpi;
+pub mod kpi_actual;
 pub mod liaison_thread;
 pub mod membership;
 pub mod message;

@@ -109,6 +109,10 @@ mod tests {
             entry!(app::threads::NewThread, "NewThread"),
             entry!(app::threads::ThreadPatch, "ThreadPatch"),
             entry!(app::threads::MessageBody, "MessageBody"),
+            entry!(app::kpis::NewKpi, "NewKpi"),
+            entry!(app::kpis::KpiUpdate, "KpiUpdate"),
+            entry!(app::kpis::KpiActualInput, "KpiActualInput"),
+            entry!(app::kpis::PublishActuals, "PublishActuals"),
         ]
     }
 

@@ -276,20 +276,9 @@ async fn views(
         .chain(responses.values().flatten().map(|r| r.organisation_id))
         .chain(events.values().flatten().filter_map(|e| e.organisation_id))
         .collect();
-    let orgs: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(org_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let platforms: HashMap<Uuid, String> = platform::Entity::find()
-        .filter(platform::Column::Id.is_in(rows.iter().map(|r| r.platform_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let orgs = crate::platforms::organisation_names(db, org_ids).await?;
+    let platforms =
+        crate::platforms::platform_names(db, rows.iter().map(|r| r.platform_id)).await?;
     let summary = |id: Uuid| {
         users
             .get(&id)

@@ -33,8 +33,7 @@ use app::practices::{
 
 use crate::accounts::user_summary;
 use crate::entities::{
-    adoption, good_practice, organisation, platform, practice_attachment, practice_comment,
-    practice_version, user,
+    adoption, good_practice, practice_attachment, practice_comment, practice_version, user,
 };
 use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
@@ -223,26 +222,14 @@ async fn views(
         .map(|r| r.platform_id)
         .chain(adoptions.values().flatten().map(|a| a.platform_id))
         .collect();
-    let platforms: HashMap<Uuid, String> = platform::Entity::find()
-        .filter(platform::Column::Id.is_in(platform_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let orgs: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(
-            organisation::Column::Id.is_in(
-                rows.iter()
-                    .filter_map(|r| r.contact_organisation_id)
-                    .chain(users.values().map(|u| u.organisation_id)),
-            ),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let platforms = crate::platforms::platform_names(db, platform_ids).await?;
+    let orgs = crate::platforms::organisation_names(
+        db,
+        rows.iter()
+            .filter_map(|r| r.contact_organisation_id)
+            .chain(users.values().map(|u| u.organisation_id)),
+    )
+    .await?;
     let mine: BTreeSet<Uuid> = actor.working_platforms().into_iter().collect();
     let summary = |id: Uuid| {
         users

@@ -20,12 +20,12 @@ use crate::practice_generator::PracticeGenerator;
 use crate::state::AppState;
 use crate::{outreach, practices, threads};
 
-const COORDINATOR: &str = "coordinator@aomori.example";
-const DEPUTY: &str = "shoko-rodo@aomori.example";
+pub(super) const COORDINATOR: &str = "coordinator@aomori.example";
+pub(super) const DEPUTY: &str = "shoko-rodo@aomori.example";
 const LIAISON: &str = "kenko-fukushi@aomori.example";
-const AOMORI_CITY: &str = "aomori-city@aomori.example";
-const HACHINOHE: &str = "hachinohe@aomori.example";
-const HIROSAKI: &str = "hirosaki@aomori.example";
+pub(super) const AOMORI_CITY: &str = "aomori-city@aomori.example";
+pub(super) const HACHINOHE: &str = "hachinohe@aomori.example";
+pub(super) const HIROSAKI: &str = "hirosaki@aomori.example";
 const KEIEISHA: &str = "keieisha@aomori.example";
 const SHOKOKAI: &str = "shokokai@aomori.example";
 
@@ -34,7 +34,7 @@ pub const PRACTICES: usize = 30;
 
 /// A value of an API input type from its JSON, as a client would send it: the inputs'
 /// own bounded types check it exactly as they check a request.
-fn input<T: DeserializeOwned>(value: Value) -> ApiResult<T> {
+pub(super) fn input<T: DeserializeOwned>(value: Value) -> ApiResult<T> {
     serde_json::from_value(value)
         .map_err(|e| ApiError::Internal(format!("a demo input does not parse: {e}")))
 }
@@ -45,7 +45,7 @@ fn in_part(part: &str, e: ApiError) -> ApiError {
 }
 
 /// The demo users, as the server would resolve them at sign-in.
-struct People {
+pub(super) struct People {
     actors: Vec<(&'static str, Actor)>,
 }
 
@@ -64,7 +64,7 @@ impl People {
         Ok(People { actors })
     }
 
-    fn get(&self, email: &str) -> &Actor {
+    pub(super) fn get(&self, email: &str) -> &Actor {
         &self
             .actors
             .iter()
@@ -106,6 +106,16 @@ pub async fn mid_year(state: &AppState) -> ApiResult<()> {
     good_practices(state, &people, platforms)
         .await
         .map_err(|e| in_part("good practices", e))?;
+    let contributors = super::council::Contributors {
+        labour_bureau: organisation("青森労働局").await?,
+        prefecture: organisation("青森県 商工労働部").await?,
+        aomori_city: organisation("青森市").await?,
+        hachinohe: organisation("八戸市").await?,
+        hirosaki: organisation("弘前市").await?,
+    };
+    super::council::kpis(state, &people, contributors)
+        .await
+        .map_err(|e| in_part("KPIs", e))?;
     Ok(())
 }
 

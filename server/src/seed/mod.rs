@@ -3,6 +3,7 @@
 //! platforms, and demo users. Demo users exist only through this command.
 
 pub mod activity;
+mod council;
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 

@@ -84,6 +84,40 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
     );
     let featured = hachinohe.get_json("/api/v1/practices?featured=true").await;
     assert_eq!(featured["total"], 3, "{featured}");
+    // The council's KPIs: three published, with two years of published shares from
+    // several organisations, one behind target, and this year's first figure waiting for
+    // the secretariat to publish it.
+    let kpis = hachinohe.get_json("/api/v1/kpis").await;
+    let kpis = kpis.as_array().unwrap();
+    assert_eq!(kpis.len(), 3, "{kpis:?}");
+    assert!(kpis.iter().all(|k| k["status"] == "published"));
+    assert!(kpis.iter().any(|k| k["progress"]["status"] == "behind"));
+    for k in kpis {
+        let reporters: std::collections::BTreeSet<&str> = k["actuals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["published"] == true)
+            .map(|a| a["organisation_name"].as_str().unwrap())
+            .collect();
+        assert!(
+            reporters.len() >= 2,
+            "{}: {reporters:?}",
+            k["definition"]["name"]
+        );
+        let years = k["progress"]["years"].as_array().unwrap();
+        assert!(years[0]["actual"].is_number() && years[1]["actual"].is_number());
+    }
+    let secretariat_view = coordinator.get_json("/api/v1/kpis").await;
+    assert!(
+        secretariat_view
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|k| k["actuals"].as_array().unwrap().iter())
+            .any(|a| a["published"] == false),
+        "a figure waits for the secretariat"
+    );
     // Each kind of demo user signs in to a to-do list with something on it.
     for (who, part) in [
         ("coordinator@aomori.example", "awaiting_total"),
@@ -106,6 +140,7 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
         "outreach_request",
         "good_practice",
         "notification",
+        "kpi",
     ] {
         assert!(
             changes.iter().any(|c| c["kind"] == kind),

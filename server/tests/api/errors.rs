@@ -327,6 +327,11 @@ async fn the_openapi_document_lists_every_route() {
             "/api/v1/practices/{id}/attachments/{attachment_id}",
             &["get", "delete"],
         ),
+        ("/api/v1/kpis", &["get", "post"]),
+        ("/api/v1/kpis/{id}", &["get", "put", "delete"]),
+        ("/api/v1/kpis/{id}/publish", &["post"]),
+        ("/api/v1/kpis/{id}/actuals", &["put"]),
+        ("/api/v1/kpis/{id}/actuals/publish", &["post"]),
     ];
     for (path, methods) in expected {
         let item = paths

@@ -11,6 +11,7 @@ mod errors;
 mod home;
 mod input_boundary;
 mod invitations;
+mod kpis;
 mod notifications;
 mod numbers_dates;
 mod outreach;
