@@ -65,10 +65,13 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     }
 }
 
-/// `<link rel="prefetch">` for every feature chunk (the split manifest `HydrationScripts`
-/// reads from the site): the browser fetches them when it is idle, so a first navigation
-/// to a feature needs no download, and the service worker keeps them, so a feature opens
-/// offline even if it was never opened online (issue 16). Nothing without a split site.
+/// Every feature chunk (the split manifest `HydrationScripts` reads from the site), named
+/// in `<meta name="kakehashi-prefetch">` for `frontend` to prefetch once the page has
+/// hydrated: a first navigation to a feature then needs no download, and the service
+/// worker keeps the chunks, so a feature opens offline even if it was never opened online
+/// (issue 16). Not `<link rel="prefetch">` in the page itself: measured on a slow line,
+/// the browser fetched the chunks while the first page's own wasm was still loading and
+/// compiling, and the page answered later. Nothing without a split site.
 #[component]
 fn ChunkPrefetch() -> impl IntoView {
     let hrefs: Vec<String> = use_context::<leptos::WasmSplitManifest>()
@@ -83,10 +86,7 @@ fn ChunkPrefetch() -> impl IntoView {
             })
         })
         .unwrap_or_default();
-    hrefs
-        .into_iter()
-        .map(|href| view! { <link rel="prefetch" href=href crossorigin=""/> })
-        .collect_view()
+    (!hrefs.is_empty()).then(|| view! { <meta name="kakehashi-prefetch" content=hrefs.join(" ")/> })
 }
 
 /// The language the page is shown in, shared by every component.
