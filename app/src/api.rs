@@ -282,6 +282,20 @@ pub mod backend {
             request: &'a Parts,
             id: Option<uuid::Uuid>,
         ) -> BoxFuture<'a, crate::kpis::KpiFormPage>;
+        fn inquiries_page<'a>(
+            &'a self,
+            request: &'a Parts,
+        ) -> BoxFuture<'a, crate::inquiries::InquiriesPage>;
+        /// One inquiry; an addressee's first read marks its answer opened.
+        fn inquiry_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+        ) -> BoxFuture<'a, crate::inquiries::Inquiry>;
+        fn inquiry_form_page<'a>(
+            &'a self,
+            request: &'a Parts,
+        ) -> BoxFuture<'a, crate::inquiries::InquiryFormPage>;
     }
 
     #[derive(Clone)]
@@ -471,4 +485,19 @@ mod tests {
             AppError::Transport(_)
         ));
     }
+}
+
+#[server(prefix = "/sfn", endpoint = "inquiries_page", input = GetUrl)]
+pub async fn fetch_inquiries_page() -> Result<crate::inquiries::InquiriesPage, AppError> {
+    backend::with_request(|b, parts| b.inquiries_page(parts)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "inquiry_page", input = GetUrl)]
+pub async fn fetch_inquiry_page(id: uuid::Uuid) -> Result<crate::inquiries::Inquiry, AppError> {
+    backend::with_request(move |b, parts| b.inquiry_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "inquiry_form_page", input = GetUrl)]
+pub async fn fetch_inquiry_form_page() -> Result<crate::inquiries::InquiryFormPage, AppError> {
+    backend::with_request(|b, parts| b.inquiry_form_page(parts)).await
 }

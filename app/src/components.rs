@@ -5,6 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use crate::i18n::{t, Key};
+use crate::{tr, use_lang};
+
 /// The `:id` of the page's route, when it is a UUID.
 pub(crate) fn id_param() -> Memo<Option<Uuid>> {
     let params = use_params_map();
@@ -113,3 +116,29 @@ macro_rules! lazy_pages {
     };
 }
 pub(crate) use lazy_pages;
+
+/// A `<select>` of an enumeration with its label, each option named from the catalogue.
+/// Generic, so each feature's chunk holds only the copies it uses.
+#[component]
+pub(crate) fn EnumSelect<T: Copy + PartialEq + Send + Sync + 'static>(
+    id: &'static str,
+    name: &'static str,
+    label: Key,
+    all: &'static [T],
+    selected: T,
+    as_str: fn(T) -> &'static str,
+    key: fn(T) -> Key,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="field">
+            <label for=id>{tr(label)}</label>
+            <select id=id name=name>
+                {all.iter().map(|v| {
+                    let v = *v;
+                    view! { <option value=as_str(v) selected=v == selected>{move || t(lang.get(), key(v))}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

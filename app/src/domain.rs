@@ -339,6 +339,7 @@ pub enum ChangeKind {
     OutreachRequest,
     GoodPractice,
     Kpi,
+    Inquiry,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -349,6 +350,7 @@ text_enum!(ChangeKind {
     OutreachRequest => "outreach_request",
     GoodPractice => "good_practice",
     Kpi => "kpi",
+    Inquiry => "inquiry",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

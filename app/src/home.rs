@@ -533,6 +533,7 @@ mod tests {
             thread_id: Some(Uuid::new_v4()),
             message_id: Some(Uuid::new_v4()),
             outreach_request_id: None,
+            inquiry_id: None,
             subject: format!("subject {minute}"),
             excerpt: String::new(),
             by: Some(user("author")),

@@ -101,6 +101,15 @@ pub fn Layout(
                         <a href="/kpis">{tr(Key::Kpis)}</a>
                     </li>
                     <li>
+                        <a href="/inquiries">
+                            {tr(Key::Inquiries)}
+                            <NavCount
+                                count=Signal::derive(move || store.records.with(|r| r.inquiries_to_answer()))
+                                label=Key::InquiriesInNav
+                            />
+                        </a>
+                    </li>
+                    <li>
                         <a href="/notifications">
                             {tr(Key::Notifications)}
                             <NavCount

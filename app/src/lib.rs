@@ -12,6 +12,7 @@ pub mod domain;
 mod form_pairs;
 pub mod home;
 pub mod i18n;
+pub mod inquiries;
 pub mod kpis;
 pub mod notifications;
 pub mod outreach;
@@ -166,6 +167,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/practices/new") view={Lazy::<practices::PracticeNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/practices/:id") view={Lazy::<practices::PracticeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/practices/:id/edit") view={Lazy::<practices::PracticeEditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inquiries") view={Lazy::<inquiries::InquiriesListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inquiries/new") view={Lazy::<inquiries::InquiryNewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inquiries/:id") view={Lazy::<inquiries::InquiryRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis") view={Lazy::<kpis::KpisListRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/new") view={Lazy::<kpis::KpiNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/:id") view={Lazy::<kpis::KpiRoute>::new()} ssr=SsrMode::Async/>

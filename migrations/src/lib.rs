@@ -13,6 +13,7 @@ mod m20261129_000006_practice_history;
 mod m20261201_000007_session_hashes;
 mod m20261201_000008_change_log_records;
 mod m20261202_000009_kpis;
+mod m20261202_000010_inquiries;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_session_hashes::Migration),
             Box::new(m20261201_000008_change_log_records::Migration),
             Box::new(m20261202_000009_kpis::Migration),
+            Box::new(m20261202_000010_inquiries::Migration),
         ]
     }
 }

@@ -147,9 +147,49 @@ pub async fn add_organisation(
         category: Set(category.as_str().to_string()),
         parent_id: Set(parent),
         created_at: Set(Utc::now()),
+        local_government_code: Set(None),
     }
     .insert(db)
     .await?)
+}
+
+/// Whether `code` is a 全国地方公共団体コード: five digits (prefecture, municipality) and
+/// the check digit of JIS X 0401/0402 (the digits weighted 6, 5, 4, 3, 2, summed; the
+/// check digit is 11 minus the sum modulo 11, its last digit).
+pub fn is_local_government_code(code: &str) -> bool {
+    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+    if code.len() != 6 || digits.len() != 6 {
+        return false;
+    }
+    let sum: u32 = digits[..5]
+        .iter()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
+    (11 - sum % 11) % 10 == digits[5]
+}
+
+/// Records the 全国地方公共団体コード of an organisation (a local government or one of its
+/// departments), by which exports order their rows.
+pub async fn set_local_government_code(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    code: &str,
+) -> AdminResult<()> {
+    if !is_local_government_code(code) {
+        return Err(AdminError::Invalid(format!(
+            "{code:?} is not a local government code (six digits with its check digit)"
+        )));
+    }
+    organisation::Entity::update_many()
+        .col_expr(
+            organisation::Column::LocalGovernmentCode,
+            sea_orm::sea_query::Expr::value(code),
+        )
+        .filter(organisation::Column::Id.eq(organisation_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn add_membership(

@@ -362,6 +362,49 @@ impl Backend for PageBackend {
         )
     }
 
+    fn inquiries_page<'a>(
+        &'a self,
+        request: &'a Parts,
+    ) -> BoxFuture<'a, app::inquiries::InquiriesPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                Ok(app::inquiries::InquiriesPage {
+                    inquiries: crate::inquiries::list(&self.0, &actor).await?,
+                    can_create: !actor.inquiry_sender_of().is_empty(),
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn inquiry_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+    ) -> BoxFuture<'a, app::inquiries::Inquiry> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::inquiries::get(&self.0, &actor, id).await
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn inquiry_form_page<'a>(
+        &'a self,
+        request: &'a Parts,
+    ) -> BoxFuture<'a, app::inquiries::InquiryFormPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::inquiries::form_page(&self.0, &actor).await
+            }
+            .map_err_app(),
+        )
+    }
+
     fn kpis_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, app::kpis::KpisPage> {
         Box::pin(
             async move {

@@ -15,6 +15,7 @@ pub mod db;
 pub mod entities;
 pub mod home;
 pub mod http;
+pub mod inquiries;
 pub mod kpis;
 pub mod notifications;
 pub mod openapi;

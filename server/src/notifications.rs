@@ -23,7 +23,7 @@ use app::domain::{ChangeKind, ChangeOp, ErrorBody};
 use app::notifications::{Notification, NotificationKind};
 
 use crate::accounts::{user_summary, Authorized};
-use crate::entities::{liaison_thread, message, notification, outreach_request, user};
+use crate::entities::{inquiry, liaison_thread, message, notification, outreach_request, user};
 use crate::http::{ApiError, ApiPath, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
@@ -80,6 +80,7 @@ pub async fn read_all(
 pub enum About {
     Message { thread_id: Uuid, message_id: Uuid },
     Outreach(Uuid),
+    Inquiry(Uuid),
 }
 
 /// Records a notification for a user inside the caller's transaction, and sends it to
@@ -92,12 +93,13 @@ pub async fn notify(
     by: Uuid,
 ) -> Result<(), sea_orm::DbErr> {
     let id = Uuid::new_v4();
-    let (thread_id, message_id, outreach_request_id) = match about {
+    let (thread_id, message_id, outreach_request_id, inquiry_id) = match about {
         About::Message {
             thread_id,
             message_id,
-        } => (Some(thread_id), Some(message_id), None),
-        About::Outreach(request) => (None, None, Some(request)),
+        } => (Some(thread_id), Some(message_id), None, None),
+        About::Outreach(request) => (None, None, Some(request), None),
+        About::Inquiry(inquiry) => (None, None, None, Some(inquiry)),
     };
     notification::Entity::insert(notification::ActiveModel {
         id: sea_orm::ActiveValue::Set(id),
@@ -106,6 +108,7 @@ pub async fn notify(
         thread_id: sea_orm::ActiveValue::Set(thread_id),
         message_id: sea_orm::ActiveValue::Set(message_id),
         outreach_request_id: sea_orm::ActiveValue::Set(outreach_request_id),
+        inquiry_id: sea_orm::ActiveValue::Set(inquiry_id),
         actor_id: sea_orm::ActiveValue::Set(Some(by)),
         created_at: sea_orm::ActiveValue::Set(Utc::now()),
         read_at: sea_orm::ActiveValue::Set(None),
@@ -136,10 +139,12 @@ fn visible_to(actor: &Actor, state: &AppState) -> sea_orm::Select<notification::
                     notification::Column::OutreachRequestId
                         .in_subquery(scope.outreach_ids_visible()),
                 )
+                .add(notification::Column::InquiryId.in_subquery(scope.inquiry_ids_visible()))
                 .add(
                     Condition::all()
                         .add(notification::Column::ThreadId.is_null())
-                        .add(notification::Column::OutreachRequestId.is_null()),
+                        .add(notification::Column::OutreachRequestId.is_null())
+                        .add(notification::Column::InquiryId.is_null()),
                 ),
         )
 }
@@ -160,6 +165,13 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
         .await?
         .into_iter()
         .map(|r| (r.id, r.title))
+        .collect();
+    let inquiry_titles: HashMap<Uuid, String> = inquiry::Entity::find()
+        .filter(inquiry::Column::Id.is_in(rows.iter().filter_map(|r| r.inquiry_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.title))
         .collect();
     let messages: HashMap<Uuid, message::Model> = message::Entity::find()
         .filter(message::Column::Id.is_in(rows.iter().filter_map(|r| r.message_id)))
@@ -192,12 +204,17 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
                 thread_id: row.thread_id,
                 message_id: row.message_id,
                 outreach_request_id: row.outreach_request_id,
+                inquiry_id: row.inquiry_id,
                 subject: row
                     .thread_id
                     .and_then(|id| subjects.get(&id).cloned())
                     .or_else(|| {
                         row.outreach_request_id
                             .and_then(|id| titles.get(&id).cloned())
+                    })
+                    .or_else(|| {
+                        row.inquiry_id
+                            .and_then(|id| inquiry_titles.get(&id).cloned())
                     })
                     .unwrap_or_default(),
                 excerpt: message

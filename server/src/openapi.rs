@@ -3,7 +3,9 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, home, kpis, notifications, outreach, platforms, practices, sync, threads};
+use crate::{
+    accounts, home, inquiries, kpis, notifications, outreach, platforms, practices, sync, threads,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,6 +72,17 @@ use crate::{accounts, home, kpis, notifications, outreach, platforms, practices,
         practices::routes::upload_attachment,
         practices::routes::get_attachment,
         practices::routes::delete_attachment,
+        inquiries::routes::list_inquiries,
+        inquiries::routes::create_inquiry,
+        inquiries::routes::get_inquiry,
+        inquiries::routes::delete_inquiry,
+        inquiries::routes::export_answers,
+        inquiries::routes::send_inquiry,
+        inquiries::routes::withdraw_inquiry,
+        inquiries::routes::remind_addressees,
+        inquiries::routes::answer_inquiry,
+        inquiries::routes::return_answer,
+        inquiries::routes::accept_answer,
         kpis::routes::list_kpis,
         kpis::routes::create_kpi,
         kpis::routes::get_kpi,
@@ -86,6 +99,7 @@ use crate::{accounts, home, kpis, notifications, outreach, platforms, practices,
         (name = "threads", description = "Liaison threads (連絡調整) across platforms"),
         (name = "outreach", description = "Outreach and placement requests to economic organisations (働きかけ・受け入れ先開拓の依頼)"),
         (name = "practices", description = "The good-practice library (好事例): visibility, featuring (周知), adoption (参考にした)"),
+        (name = "inquiries", description = "Inquiries (照会): typed questions a platform's secretariat asks member organisations, their answers, returns and acceptance"),
         (name = "kpis", description = "KPIs (KPI・実績・進捗管理): definitions, each organisation's share per 年度, progress against targets"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),

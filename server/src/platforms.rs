@@ -98,3 +98,79 @@ pub async fn platform_names(
         .map(|p| (p.id, p.name))
         .collect())
 }
+
+/// The organisations a platform's secretariat works with: those with a membership on the
+/// platform or, for a prefectural platform, on one of its municipal platforms (the whole
+/// network), by name. KPI contributors and inquiry addressees are chosen from these.
+pub async fn member_organisations(
+    db: &impl sea_orm::ConnectionTrait,
+    root: Uuid,
+) -> Result<Vec<crate::entities::organisation::Model>, sea_orm::DbErr> {
+    use crate::entities::{membership, organisation, platform};
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+
+    let platforms: Vec<Uuid> = platform::Entity::find()
+        .filter(
+            Condition::any()
+                .add(platform::Column::Id.eq(root))
+                .add(platform::Column::ParentId.eq(root)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let ids: std::collections::BTreeSet<Uuid> = membership::Entity::find()
+        .filter(membership::Column::PlatformId.is_in(platforms))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.organisation_id)
+        .collect();
+    organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids))
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await
+}
+
+/// The organisations `asked` for (each once, in the order given) if their number is in
+/// `count` and every one is a member of the platform's network ([`member_organisations`]):
+/// KPI contributors, inquiry addressees. Errors name `field`: 422 `invalid_field` for the
+/// number, 422 `invalid_organisation` for an organisation from elsewhere.
+pub async fn checked_members(
+    db: &impl sea_orm::ConnectionTrait,
+    platform: Uuid,
+    asked: &[Uuid],
+    field: &str,
+    count: std::ops::RangeInclusive<usize>,
+) -> ApiResult<Vec<Uuid>> {
+    let mut seen = std::collections::HashSet::new();
+    let out: Vec<Uuid> = asked
+        .iter()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    if !count.contains(&out.len()) {
+        return Err(crate::http::ApiError::invalid(
+            "invalid_field",
+            format!(
+                "`{field}`: from {} to {} organisations.",
+                count.start(),
+                count.end()
+            ),
+        ));
+    }
+    let known: std::collections::BTreeSet<Uuid> = member_organisations(db, platform)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    if out.iter().any(|id| !known.contains(id)) {
+        return Err(crate::http::ApiError::invalid(
+            "invalid_organisation",
+            format!("`{field}`: member organisations of the platform's network."),
+        ));
+    }
+    Ok(out)
+}

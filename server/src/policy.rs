@@ -191,6 +191,22 @@ impl Actor {
                 || self.kpi_secretariat_of().contains(&kpi.platform_id))
     }
 
+    /// The platforms whose inquiries (照会) the actor sends and manages: those where they
+    /// are a coordinator or administrator, i.e. its secretariat (guidelines §3(1)③, §4(4):
+    /// the secretariat gathers figures and answers from the members; any platform may
+    /// ask its own members).
+    pub fn inquiry_sender_of(&self) -> Vec<Uuid> {
+        let mut platforms: Vec<Uuid> = self
+            .roles
+            .iter()
+            .filter(|(_, r)| matches!(r, Role::Coordinator | Role::Admin))
+            .map(|(p, _)| *p)
+            .collect();
+        platforms.sort();
+        platforms.dedup();
+        platforms
+    }
+
     pub fn scope<'a>(&'a self, db: &'a DatabaseConnection) -> Scope<'a> {
         Scope { actor: self, db }
     }
@@ -486,6 +502,53 @@ impl Scope<'_> {
             .ok_or(ApiError::NotFound)
     }
 
+    /// The inquiries the actor may read: every inquiry of a platform whose secretariat
+    /// they are (drafts too), and a sent or withdrawn one that asks their organisation.
+    /// What of it they see (every answer, or their organisation's own) is
+    /// `crate::inquiries`' view, by `Actor::inquiry_sender_of`.
+    pub fn inquiry_visible(&self) -> Condition {
+        use crate::entities::{inquiry, inquiry_addressee as ia};
+        let asked = sea_orm::sea_query::Query::select()
+            .column(ia::Column::InquiryId)
+            .from(ia::Entity)
+            .and_where(ia::Column::OrganisationId.eq(self.actor.organisation.id))
+            .to_owned();
+        Condition::all()
+            .add(inquiry::Column::DeletedAt.is_null())
+            .add(
+                Condition::any()
+                    .add(inquiry::Column::PlatformId.is_in(self.actor.inquiry_sender_of()))
+                    .add(
+                        Condition::all()
+                            .add(
+                                inquiry::Column::Status
+                                    .ne(app::inquiries::InquiryStatus::Draft.as_str()),
+                            )
+                            .add(inquiry::Column::Id.in_subquery(asked)),
+                    ),
+            )
+    }
+
+    /// The ids of the inquiries the actor may read, as a subquery (notifications).
+    pub fn inquiry_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+        use crate::entities::inquiry;
+        sea_orm::sea_query::Query::select()
+            .column(inquiry::Column::Id)
+            .from(inquiry::Entity)
+            .cond_where(self.inquiry_visible())
+            .to_owned()
+    }
+
+    /// One inquiry, if the actor may read it; anyone else gets 404.
+    pub async fn inquiry(&self, id: Uuid) -> ApiResult<crate::entities::inquiry::Model> {
+        use crate::entities::inquiry;
+        inquiry::Entity::find_by_id(id)
+            .filter(self.inquiry_visible())
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
     /// A platform the actor may run (invite into): 404 when they may not see it, 403
     /// when they see it but hold no coordinator role there.
     pub async fn platform_to_manage(&self, platform_id: Uuid) -> ApiResult<Platform> {
@@ -541,6 +604,7 @@ pub(crate) mod tests {
             category: "municipal".into(),
             parent_id: None,
             created_at: Utc::now(),
+            local_government_code: None,
         };
         let user = user::Model {
             id: Uuid::new_v4(),

@@ -164,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .merge(outreach::routes::router())
         .merge(practices::routes::router())
         .merge(crate::kpis::routes::router())
+        .merge(crate::inquiries::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -251,6 +252,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/practices/{id}/attachments/{attachment_id}/delete",
             post(practices::forms::delete_practice_attachment),
+        )
+        .route("/inquiries", post(crate::inquiries::forms::create_inquiry))
+        .route(
+            "/inquiries/{id}/manage",
+            post(crate::inquiries::forms::manage_inquiry),
+        )
+        .route(
+            "/inquiries/{id}/answer",
+            post(crate::inquiries::forms::answer_inquiry),
+        )
+        .route(
+            "/inquiries/{id}/answers/{organisation_id}",
+            post(crate::inquiries::forms::decide_answer),
         )
         .route("/kpis", post(crate::kpis::forms::create_kpi))
         .route("/kpis/{id}/edit", post(crate::kpis::forms::edit_kpi))

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use super::labels::{accumulation_key, direction_key, error_key, kind_key, periodicity_key};
 use super::{Kpi, KpiAccumulation, KpiDirection, KpiFormPage, KpiKind, KpiPeriodicity, KpiTarget};
 use crate::api::fetch_kpi_form_page;
-use crate::components::id_param;
+use crate::components::{id_param, EnumSelect};
 use crate::domain::Me;
-use crate::i18n::{t, Key};
+use crate::i18n::Key;
 use crate::pages::{query, signed_in_page, Notice};
 use crate::wareki::FiscalYear;
 use crate::{tr, use_lang};
@@ -41,31 +41,6 @@ pub fn KpiEditView() -> impl IntoView {
         || None,
         |me, page| view! { <KpiForm page me/> }.into_any(),
     )
-}
-
-/// A `<select>` of an enumeration, each option named from the catalogue.
-#[component]
-fn EnumSelect<T: Copy + PartialEq + Send + Sync + 'static>(
-    id: &'static str,
-    name: &'static str,
-    label: Key,
-    all: &'static [T],
-    selected: T,
-    as_str: fn(T) -> &'static str,
-    key: fn(T) -> Key,
-) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <div class="field">
-            <label for=id>{tr(label)}</label>
-            <select id=id name=name>
-                {all.iter().map(|v| {
-                    let v = *v;
-                    view! { <option value=as_str(v) selected=v == selected>{move || t(lang.get(), key(v))}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
 }
 
 #[component]

@@ -90,10 +90,12 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         notification.thread_id,
         notification.message_id,
         notification.outreach_request_id,
+        notification.inquiry_id,
     ) {
-        (Some(thread), Some(message), _) => format!("/threads/{thread}#message-{message}"),
-        (Some(thread), None, _) => format!("/threads/{thread}"),
-        (None, _, Some(request)) => format!("/outreach/{request}"),
+        (Some(thread), Some(message), _, _) => format!("/threads/{thread}#message-{message}"),
+        (Some(thread), None, _, _) => format!("/threads/{thread}"),
+        (None, _, Some(request), _) => format!("/outreach/{request}"),
+        (None, _, None, Some(inquiry)) => format!("/inquiries/{inquiry}"),
         _ => "/notifications".into(),
     };
     let who = notification
@@ -108,6 +110,10 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         NotificationKind::OutreachAnswered => Key::OutreachAnsweredNote,
         NotificationKind::OutreachReturned => Key::OutreachReturnedNote,
         NotificationKind::OutreachDeclined => Key::OutreachDeclinedNote,
+        NotificationKind::InquiryReceived => Key::InquiryReceivedNote,
+        NotificationKind::InquiryReminded => Key::InquiryRemindedNote,
+        NotificationKind::InquiryReturned => Key::InquiryReturnedNote,
+        NotificationKind::InquiryWithdrawn => Key::InquiryWithdrawnNote,
     };
     let at = notification.created_at;
     let read_one = move |ev: leptos::ev::SubmitEvent| {

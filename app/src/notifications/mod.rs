@@ -34,6 +34,14 @@ pub enum NotificationKind {
     OutreachReturned,
     /// An organisation declined their platform's request.
     OutreachDeclined,
+    /// An inquiry asks their organisation to answer.
+    InquiryReceived,
+    /// The sender reminds their organisation of an answer still owed.
+    InquiryReminded,
+    /// The sender returned their organisation's answer for correction.
+    InquiryReturned,
+    /// The sender withdrew an inquiry to their organisation.
+    InquiryWithdrawn,
 }
 text_enum!(NotificationKind {
     Mention => "mention",
@@ -42,6 +50,10 @@ text_enum!(NotificationKind {
     OutreachAnswered => "outreach_answered",
     OutreachReturned => "outreach_returned",
     OutreachDeclined => "outreach_declined",
+    InquiryReceived => "inquiry_received",
+    InquiryReminded => "inquiry_reminded",
+    InquiryReturned => "inquiry_returned",
+    InquiryWithdrawn => "inquiry_withdrawn",
 });
 
 /// A notification for one user (`GET /api/v1/notifications`), kept until read.
@@ -53,9 +65,12 @@ pub struct Notification {
     /// Where to go: the thread (and message) it is about…
     pub thread_id: Option<Uuid>,
     pub message_id: Option<Uuid>,
-    /// …or the outreach request.
+    /// …or the outreach request…
     pub outreach_request_id: Option<Uuid>,
-    /// The thread's subject or the request's title.
+    /// …or the inquiry.
+    #[serde(default)]
+    pub inquiry_id: Option<Uuid>,
+    /// The thread's subject, the request's or the inquiry's title.
     pub subject: String,
     /// The start of the message, as it reads now (empty once deleted).
     pub excerpt: String,

@@ -26,6 +26,9 @@ pub struct Records {
     /// (`crate::kpis::stored`), so their types stay in the KPI chunk and out of the first
     /// page's wasm.
     pub kpis: HashMap<Uuid, serde_json::Value>,
+    /// Inquiries as the feed sent them, kept as JSON for the same reason
+    /// (`crate::inquiries::stored`).
+    pub inquiries: HashMap<Uuid, serde_json::Value>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -103,6 +106,7 @@ impl Records {
             ChangeKind::OutreachRequest => vec![put(&mut self.outreach, change).0],
             ChangeKind::GoodPractice => vec![put(&mut self.practices, change).0],
             ChangeKind::Kpi => vec![put(&mut self.kpis, change).0],
+            ChangeKind::Inquiry => vec![put(&mut self.inquiries, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -141,6 +145,7 @@ impl Records {
             Some(ChangeKind::OutreachRequest) => restore_into(&mut self.outreach, id, json),
             Some(ChangeKind::GoodPractice) => restore_into(&mut self.practices, id, json),
             Some(ChangeKind::Kpi) => restore_into(&mut self.kpis, id, json),
+            Some(ChangeKind::Inquiry) => restore_into(&mut self.inquiries, id, json),
             None => {}
         }
     }
@@ -236,6 +241,15 @@ impl Records {
         self.outreach
             .values()
             .filter(|r| crate::outreach::overdue(r.deadline, r.state, today))
+            .count()
+    }
+
+    /// Inquiries the reader's organisation still owes an answer to (the nav's count),
+    /// read from the stored JSON so the inquiry types stay in their chunk.
+    pub fn inquiries_to_answer(&self) -> usize {
+        self.inquiries
+            .values()
+            .filter(|i| i["status"] == "sent" && !i["can_answer_for"].is_null())
             .count()
     }
 
@@ -654,6 +668,7 @@ mod tests {
             thread_id: Some(Uuid::new_v4()),
             message_id: None,
             outreach_request_id: None,
+            inquiry_id: None,
             subject: "就労支援".into(),
             excerpt: "@hachinohe".into(),
             by: Some(user()),

@@ -8,6 +8,8 @@ pub mod change_audience;
 pub mod change_log;
 pub mod good_practice;
 pub mod idempotency_key;
+pub mod inquiry;
+pub mod inquiry_addressee;
 pub mod invitation;
 pub mod kpi;
 pub mod kpi_actual;

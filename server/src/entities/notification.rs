@@ -10,6 +10,7 @@ pub struct Model {
     pub thread_id: Option<Uuid>,
     pub message_id: Option<Uuid>,
     pub outreach_request_id: Option<Uuid>,
+    pub inquiry_id: Option<Uuid>,
     /// Who caused it.
     pub actor_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

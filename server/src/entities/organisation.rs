@@ -9,6 +9,9 @@ pub struct Model {
     pub category: String,
     pub parent_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// 全国地方公共団体コード (six digits, check digit included) of a local government or
+    /// one of its departments; `None` for other bodies.
+    pub local_government_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

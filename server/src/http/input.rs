@@ -113,6 +113,10 @@ mod tests {
             entry!(app::kpis::KpiUpdate, "KpiUpdate"),
             entry!(app::kpis::KpiActualInput, "KpiActualInput"),
             entry!(app::kpis::PublishActuals, "PublishActuals"),
+            entry!(app::inquiries::NewInquiry, "NewInquiry"),
+            entry!(app::inquiries::AnswerInput, "AnswerInput"),
+            entry!(app::inquiries::ReturnAnswer, "ReturnAnswer"),
+            entry!(app::inquiries::AcceptAnswer, "AcceptAnswer"),
         ]
     }
 

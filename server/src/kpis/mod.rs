@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ use app::kpis::{
     MAX_PERIOD_YEARS,
 };
 
-use crate::entities::{kpi, kpi_actual, membership, organisation, platform};
+use crate::entities::{kpi, kpi_actual};
 use crate::http::boundary::name;
 use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
@@ -164,7 +164,7 @@ fn fiscal_year(field: &str, year: i32) -> ApiResult<i32> {
 }
 
 /// The definition checked: lengths, figures, the period and its targets, the threshold.
-/// Contributors are checked against the network by [`check_contributors`].
+/// Contributors are checked against the network by `platforms::checked_members`.
 fn checked(def: KpiDefinition) -> ApiResult<KpiDefinition> {
     let period_start = fiscal_year("period_start", def.period_start)?;
     let period_end = fiscal_year("period_end", def.period_end)?;
@@ -221,63 +221,6 @@ fn checked(def: KpiDefinition) -> ApiResult<KpiDefinition> {
         source: name("source", &def.source, MAX_SOURCE_CHARS, false)?,
         ..def
     })
-}
-
-/// The organisations of a prefectural network: those with a membership on the root or on
-/// one of its municipal platforms.
-async fn network_organisations(
-    db: &impl ConnectionTrait,
-    root: Uuid,
-) -> ApiResult<Vec<organisation::Model>> {
-    let platforms: Vec<Uuid> = platform::Entity::find()
-        .filter(
-            Condition::any()
-                .add(platform::Column::Id.eq(root))
-                .add(platform::Column::ParentId.eq(root)),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let ids: BTreeSet<Uuid> = membership::Entity::find()
-        .filter(membership::Column::PlatformId.is_in(platforms))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.organisation_id)
-        .collect();
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .order_by_asc(organisation::Column::Name)
-        .all(db)
-        .await?)
-}
-
-async fn check_contributors(state: &AppState, root: Uuid, asked: &[Uuid]) -> ApiResult<Vec<Uuid>> {
-    let mut seen = std::collections::HashSet::new();
-    let out: Vec<Uuid> = asked
-        .iter()
-        .copied()
-        .filter(|id| seen.insert(*id))
-        .collect();
-    if out.len() > MAX_CONTRIBUTORS {
-        return Err(invalid(format!(
-            "`contributors`: up to {MAX_CONTRIBUTORS} organisations."
-        )));
-    }
-    let known: BTreeSet<Uuid> = network_organisations(&state.db, root)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    if out.iter().any(|id| !known.contains(id)) {
-        return Err(ApiError::invalid(
-            "invalid_organisation",
-            "`contributors`: member organisations of the KPI's prefectural network.",
-        ));
-    }
-    Ok(out)
 }
 
 /// The definition a stored KPI holds.
@@ -480,8 +423,14 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewKpi) -> ApiResult
     let platform_id = secretariat_platform(actor, input.platform_id)?;
     refuse_personal_data_in(&input)?;
     let mut definition = checked(input.definition)?;
-    definition.contributors =
-        check_contributors(state, platform_id, &definition.contributors).await?;
+    definition.contributors = crate::platforms::checked_members(
+        &state.db,
+        platform_id,
+        &definition.contributors,
+        "contributors",
+        0..=MAX_CONTRIBUTORS,
+    )
+    .await?;
     let now = Utc::now();
     let mut new = kpi::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -551,8 +500,14 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, input: KpiUpdate)
     let row = managed(state, actor, id).await?;
     refuse_personal_data_in(&input)?;
     let mut definition = checked(input.definition)?;
-    definition.contributors =
-        check_contributors(state, row.platform_id, &definition.contributors).await?;
+    definition.contributors = crate::platforms::checked_members(
+        &state.db,
+        row.platform_id,
+        &definition.contributors,
+        "contributors",
+        0..=MAX_CONTRIBUTORS,
+    )
+    .await?;
     let read_at = i32::try_from(input.version).map_err(|_| edit_conflict("KPI"))?;
     if read_at != row.version {
         return Err(edit_conflict("KPI"));
@@ -821,7 +776,7 @@ pub async fn form_page(
         .filter(|p| mine.contains(&p.id))
         .collect();
     let root = kpi.as_ref().map(|k| k.platform_id).unwrap_or(mine[0]);
-    let organisations: Vec<Organisation> = network_organisations(&state.db, root)
+    let organisations: Vec<Organisation> = crate::platforms::member_organisations(&state.db, root)
         .await?
         .into_iter()
         .map(crate::policy::organisation_view)

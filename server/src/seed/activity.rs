@@ -116,6 +116,9 @@ pub async fn mid_year(state: &AppState) -> ApiResult<()> {
     super::council::kpis(state, &people, contributors)
         .await
         .map_err(|e| in_part("KPIs", e))?;
+    super::council::inquiries(state, &people, contributors)
+        .await
+        .map_err(|e| in_part("inquiries", e))?;
     Ok(())
 }
 

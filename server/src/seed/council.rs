@@ -14,6 +14,7 @@ use crate::kpis;
 use crate::state::AppState;
 
 /// The organisations the demo KPIs add up, by name.
+#[derive(Clone, Copy)]
 pub struct Contributors {
     pub labour_bureau: Uuid,
     pub prefecture: Uuid,
@@ -181,5 +182,73 @@ pub async fn kpis(state: &AppState, people: &People, orgs: Contributors) -> ApiR
             .await?;
         }
     }
+    Ok(())
+}
+
+/// An inquiry (照会) of the secretariat to the three cities about the first half of this
+/// 年度, half answered: 八戸市 submitted (waiting for the secretariat to accept), 青森市
+/// saved a draft, 弘前市 has not opened it yet. Its deadline is ten days ahead of the day
+/// the demo is loaded, so it is never overdue on a fresh demo.
+pub async fn inquiries(state: &AppState, people: &People, orgs: Contributors) -> ApiResult<()> {
+    use crate::inquiries;
+    let coordinator = people.get(COORDINATOR);
+    let deadline = app::wareki::japan_today(chrono::Utc::now()) + chrono::Days::new(10);
+    let inquiry = inquiries::create(
+        state,
+        coordinator,
+        input(json!({
+            "title": "上半期の就労支援実績の照会",
+            "instructions": "4月から9月までの実績を、各市の業務記録からご回答ください。\n\
+                             人数は延べではなく実人数でお願いします。回答は県のKPI（就職者数）の集計に使います。",
+            "deadline": deadline.to_string(),
+            "questions": [
+                {"label": "就労支援による就職者数（実人数）", "kind": "number", "unit": "人", "required": true},
+                {"label": "就労体験の受け入れ事業所数", "kind": "number", "unit": "事業所"},
+                {"label": "当事者向けセミナーの実施", "kind": "choice",
+                 "choices": ["実施済み", "下半期に予定", "予定なし"], "required": true},
+                {"label": "取組の成果と課題", "kind": "text"},
+            ],
+            "addressees": [orgs.aomori_city, orgs.hachinohe, orgs.hirosaki],
+        }))?,
+    )
+    .await?;
+    inquiries::send(state, coordinator, inquiry.id).await?;
+    // 八戸市 opens it, saves a draft, and submits it.
+    let hachinohe = people.get(HACHINOHE);
+    let opened = inquiries::get(state, hachinohe, inquiry.id).await?;
+    let version = opened.answers.first().map(|a| a.version).unwrap_or(1);
+    let answered = inquiries::answer(
+        state,
+        hachinohe,
+        inquiry.id,
+        orgs.hachinohe,
+        input(json!({
+            "answers": ["38", "12", "実施済み",
+                        "農業法人での就労体験が定着につながった。交通手段のない地域への支援が課題。"],
+            "submit": true,
+            "version": version,
+        }))?,
+    )
+    .await?;
+    debug_assert!(answered
+        .answers
+        .iter()
+        .all(|a| a.organisation_id == orgs.hachinohe));
+    // 青森市 saves what it has so far.
+    let aomori = people.get(AOMORI_CITY);
+    let opened = inquiries::get(state, aomori, inquiry.id).await?;
+    let version = opened.answers.first().map(|a| a.version).unwrap_or(1);
+    inquiries::answer(
+        state,
+        aomori,
+        inquiry.id,
+        orgs.aomori_city,
+        input(json!({
+            "answers": ["51", "", "下半期に予定", ""],
+            "submit": false,
+            "version": version,
+        }))?,
+    )
+    .await?;
     Ok(())
 }

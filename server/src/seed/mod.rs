@@ -286,6 +286,19 @@ pub async fn demo(db: &DatabaseConnection) -> Result<(), SeedError> {
         )
         .await?;
     }
+    // 全国地方公共団体コード of the prefecture (its departments share it) and the cities,
+    // by which exports order their rows.
+    for (name, code) in [
+        ("青森県", "020001"),
+        ("青森県 商工労働部", "020001"),
+        ("青森県 健康福祉部", "020001"),
+        ("青森市", "022012"),
+        ("弘前市", "022021"),
+        ("八戸市", "022039"),
+    ] {
+        let organisation = admin::organisation_by_name(&txn, name).await?;
+        admin::set_local_government_code(&txn, organisation.id, code).await?;
+    }
     let liaison = admin::organisation_by_name(&txn, "青森県 健康福祉部").await?;
     for (slug, name, city) in MUNICIPAL_PLATFORMS {
         let platform =

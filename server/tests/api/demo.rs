@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::helpers::*;
+use serde_json::json;
 
 #[tokio::test]
 async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
@@ -117,6 +118,38 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
             .flat_map(|k| k["actuals"].as_array().unwrap().iter())
             .any(|a| a["published"] == false),
         "a figure waits for the secretariat"
+    );
+    // An inquiry half answered: 八戸市 submitted, 青森市 has a draft, 弘前市 has not
+    // opened it; each city sees its own answer only.
+    let sent = coordinator.get_json("/api/v1/inquiries").await;
+    let inquiry = &sent.as_array().unwrap()[0];
+    assert_eq!(inquiry["status"], "sent");
+    let states: std::collections::BTreeMap<&str, &str> = inquiry["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["organisation_name"].as_str().unwrap(),
+                a["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("八戸市", "submitted"),
+            ("弘前市", "not_opened"),
+            ("青森市", "draft")
+        ]
+        .into(),
+    );
+    let hirosaki = app.sign_in("hirosaki@aomori.example").await;
+    let asked = hirosaki.get_json("/api/v1/inquiries").await;
+    assert_eq!(asked[0]["answers"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        asked[0]["can_answer_for"],
+        json!(app.organisation_id("弘前市").await)
     );
     // Each kind of demo user signs in to a to-do list with something on it.
     for (who, part) in [

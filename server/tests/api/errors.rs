@@ -332,6 +332,21 @@ async fn the_openapi_document_lists_every_route() {
         ("/api/v1/kpis/{id}/publish", &["post"]),
         ("/api/v1/kpis/{id}/actuals", &["put"]),
         ("/api/v1/kpis/{id}/actuals/publish", &["post"]),
+        ("/api/v1/inquiries", &["get", "post"]),
+        ("/api/v1/inquiries/{id}", &["get", "delete"]),
+        ("/api/v1/inquiries/{id}/export.xlsx", &["get"]),
+        ("/api/v1/inquiries/{id}/send", &["post"]),
+        ("/api/v1/inquiries/{id}/withdraw", &["post"]),
+        ("/api/v1/inquiries/{id}/remind", &["post"]),
+        ("/api/v1/inquiries/{id}/answers/{organisation_id}", &["put"]),
+        (
+            "/api/v1/inquiries/{id}/answers/{organisation_id}/return",
+            &["post"],
+        ),
+        (
+            "/api/v1/inquiries/{id}/answers/{organisation_id}/accept",
+            &["post"],
+        ),
     ];
     for (path, methods) in expected {
         let item = paths

@@ -433,6 +433,14 @@ pub fn assert_see_other(response: &Response, to: &str) {
 }
 
 impl User {
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
+    }
+
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
         self.request(Method::PATCH, path)
             .json(body)
@@ -498,4 +506,16 @@ pub fn multipart_form(
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The files of an `.xlsx` (a zip), by name.
+pub fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut part = archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in the xlsx"));
+    let mut text = String::new();
+    part.read_to_string(&mut text).expect("xml text");
+    text
 }

@@ -49,16 +49,9 @@ async fn create_kpi(user: &User, body: &Value) -> Value {
     v
 }
 
-async fn put(user: &User, path: &str, body: &Value) -> reqwest::Response {
-    user.request(reqwest::Method::PUT, path)
-        .json(body)
-        .send()
-        .await
-        .expect("PUT")
-}
-
 async fn share(user: &User, kpi: &str, body: Value) -> reqwest::Response {
-    put(user, &format!("/api/v1/kpis/{kpi}/actuals"), &body).await
+    user.put(&format!("/api/v1/kpis/{kpi}/actuals"), &body)
+        .await
 }
 
 async fn listed(user: &User) -> Vec<String> {
@@ -172,11 +165,7 @@ async fn a_draft_is_the_secretariats_and_a_published_kpi_the_networks() {
             };
             let mut body = kpi_body(&app).await;
             body["version"] = json!(2);
-            assert_eq!(
-                put(user, &path, &body).await.status(),
-                expected,
-                "{who} PUT"
-            );
+            assert_eq!(user.put(&path, &body).await.status(), expected, "{who} PUT");
             assert_eq!(user.delete(&path).await.status(), expected, "{who} DELETE");
             let r = user
                 .post(
@@ -489,10 +478,10 @@ async fn two_people_entering_the_same_share_do_not_overwrite_each_other() {
     let mut body = kpi_body(&app).await;
     body["version"] = v["version"].clone();
     body["name"] = json!("名称A");
-    let first = put(&coordinator, &format!("/api/v1/kpis/{id}"), &body).await;
+    let first = coordinator.put(&format!("/api/v1/kpis/{id}"), &body).await;
     assert_eq!(first.status(), StatusCode::OK);
     body["name"] = json!("名称B");
-    let second = put(&coordinator, &format!("/api/v1/kpis/{id}"), &body).await;
+    let second = coordinator.put(&format!("/api/v1/kpis/{id}"), &body).await;
     assert_eq!(
         error_code(second).await,
         (StatusCode::CONFLICT, "edit_conflict".into())
@@ -969,7 +958,7 @@ async fn a_definition_cannot_drop_what_was_reported() {
         let mut body = kpi_body(&app).await;
         body["version"] = v["version"].clone();
         body[field] = value;
-        let r = put(&coordinator, &path, &body).await;
+        let r = coordinator.put(&path, &body).await;
         assert_eq!(
             error_code(r).await,
             (StatusCode::CONFLICT, "kpi_has_actuals".into()),
@@ -979,7 +968,7 @@ async fn a_definition_cannot_drop_what_was_reported() {
     // A version no KPI ever had is a conflict, not an overflow.
     let mut body = kpi_body(&app).await;
     body["version"] = json!(2_147_483_647_i64);
-    let r = put(&coordinator, &path, &body).await;
+    let r = coordinator.put(&path, &body).await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::CONFLICT, "edit_conflict".into())

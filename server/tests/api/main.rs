@@ -10,6 +10,7 @@ mod demo;
 mod errors;
 mod home;
 mod input_boundary;
+mod inquiries;
 mod invitations;
 mod kpis;
 mod notifications;

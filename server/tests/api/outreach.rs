@@ -1092,18 +1092,6 @@ async fn the_list_filters_pages_and_flags_overdue() {
     );
 }
 
-/// The files of an `.xlsx` (a zip), by name.
-fn xlsx_part(bytes: &[u8], name: &str) -> String {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
-    let mut part = archive
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the xlsx"));
-    let mut text = String::new();
-    part.read_to_string(&mut text).expect("xml text");
-    text
-}
-
 #[tokio::test]
 async fn exports_read_back_in_japanese_with_no_formulas_and_only_what_one_may_see() {
     let app = TestApp::spawn().await;
