@@ -14,6 +14,7 @@ mod m20261201_000007_session_hashes;
 mod m20261201_000008_change_log_records;
 mod m20261202_000009_kpis;
 mod m20261202_000010_inquiries;
+mod m20261202_000011_inquiry_kpi_links;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_change_log_records::Migration),
             Box::new(m20261202_000009_kpis::Migration),
             Box::new(m20261202_000010_inquiries::Migration),
+            Box::new(m20261202_000011_inquiry_kpi_links::Migration),
         ]
     }
 }

@@ -97,6 +97,7 @@ fn InquiryForm(page: InquiryFormPage, me: Me) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
+            <KpiLinkFields senders=senders.clone()/>
             <fieldset>
                 <legend>{tr(Key::InquiryAddressees)}</legend>
                 <p class="hint">{tr(Key::InquiryAddresseesHint)}</p>
@@ -119,4 +120,74 @@ fn InquiryForm(page: InquiryFormPage, me: Me) -> impl IntoView {
             <button type="submit">{tr(Key::SaveInquiryDraft)}</button>
         </form>
     }
+}
+
+/// The optional KPI link: which published KPI, 年度, quarter and number question. Shown
+/// only to a sender whose platform has published KPIs (the prefectural secretariat).
+#[component]
+fn KpiLinkFields(senders: Vec<super::InquirySender>) -> impl IntoView {
+    let lang = use_lang();
+    let many = senders.len() > 1;
+    let kpis: Vec<(String, super::KpiChoice)> = senders
+        .iter()
+        .flat_map(|s| {
+            s.kpis.iter().map(move |k| {
+                (
+                    if many {
+                        format!("{}：{}", s.platform.name, k.name)
+                    } else {
+                        k.name.clone()
+                    },
+                    k.clone(),
+                )
+            })
+        })
+        .collect();
+    if kpis.is_empty() {
+        return ().into_any();
+    }
+    let first = kpis
+        .iter()
+        .map(|(_, k)| k.period_start)
+        .min()
+        .unwrap_or(2000);
+    let last = kpis.iter().map(|(_, k)| k.period_end).max().unwrap_or(2000);
+    let this_year = crate::wareki::FiscalYear::of(crate::wareki::japan_today(chrono::Utc::now())).0;
+    view! {
+        <fieldset>
+            <legend>{tr(Key::InquiryKpiLink)}</legend>
+            <p class="hint">{tr(Key::InquiryKpiLinkHint)}</p>
+            <div class="field">
+                <label for="inquiry-kpi">{tr(Key::Kpis)}</label>
+                <select id="inquiry-kpi" name="kpi_id">
+                    <option value="">{tr(Key::InquiryKpiNone)}</option>
+                    {kpis.into_iter().map(|(name, k)| view! { <option value=k.id.to_string()>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="inquiry-kpi-year">{tr(Key::FiscalYearHeading)}</label>
+                <select id="inquiry-kpi-year" name="kpi_fiscal_year">
+                    {(first..=last).map(|y| view! {
+                        <option value=y.to_string() selected=y == this_year.clamp(first, last)>{move || crate::wareki::FiscalYear(y).label(lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="inquiry-kpi-quarter">{tr(Key::InquiryKpiQuarter)}</label>
+                <select id="inquiry-kpi-quarter" name="kpi_quarter">
+                    <option value="">{tr(Key::InquiryKpiWholeYear)}</option>
+                    {(1..=4).map(|q| view! { <option value=q.to_string()>{format!("Q{q}")}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="inquiry-kpi-question">{tr(Key::InquiryKpiQuestion)}</label>
+                <select id="inquiry-kpi-question" name="kpi_question">
+                    {(1..=FORM_QUESTION_ROWS).map(|n| view! {
+                        <option value=n.to_string()>{move || format!("{} {n}", t(lang.get(), Key::QuestionLabel))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </fieldset>
+    }
+    .into_any()
 }

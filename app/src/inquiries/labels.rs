@@ -12,6 +12,7 @@ pub fn error_key(code: &str) -> Key {
         "invalid_number" => Key::InquiryErrorNumber,
         "answer_closed" | "answer_not_submitted" => Key::InquiryErrorClosed,
         "inquiry_not_open" => Key::InquiryErrorNotOpen,
+        "invalid_kpi" | "kpi_not_published" => Key::InquiryErrorKpi,
         other => crate::sync::refusal_key(other).unwrap_or(Key::InquiryErrorInvalid),
     }
 }

@@ -152,6 +152,37 @@ pub struct NewInquiry {
     /// The organisations asked: members of the platform (for a prefectural platform, of
     /// any platform of its network), 1 to 200.
     pub addressees: Vec<Uuid>,
+    /// Accepted answers become this KPI's shares.
+    #[serde(default)]
+    pub kpi_share: Option<KpiShareLink>,
+}
+
+/// An inquiry that gathers a KPI's figures: once the sender accepts an answer, the figure
+/// it gives to `question` becomes the organisation's share of the KPI for `fiscal_year`
+/// (and `quarter`), unpublished until the secretariat publishes that year. Only the
+/// answers of the KPI's contributors count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KpiShareLink {
+    /// A published KPI of the sending platform (whose secretariat the sender is).
+    pub kpi_id: Uuid,
+    /// A 年度 of the KPI's period.
+    pub fiscal_year: i32,
+    /// 1–4 for a KPI reported per quarter; absent for one reported per 年度.
+    #[serde(default)]
+    pub quarter: Option<u8>,
+    /// The number question (0-based, in the inquiry's order) whose answer is the figure.
+    pub question: u32,
+}
+
+/// A KPI link as a reader of the inquiry sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KpiShareTarget {
+    #[serde(flatten)]
+    pub link: KpiShareLink,
+    /// The KPI's name, while it is published (empty once it is not).
+    pub kpi_name: String,
 }
 
 /// `PUT /api/v1/inquiries/{id}/answers/{organisation_id}`: save or submit the caller's
@@ -217,6 +248,8 @@ pub struct Inquiry {
     pub instructions: String,
     pub deadline: NaiveDate,
     pub questions: Vec<InquiryQuestion>,
+    /// The KPI whose shares accepted answers become, if any.
+    pub kpi_share: Option<KpiShareTarget>,
     pub status: InquiryStatus,
     pub version: u32,
     /// In the order of the organisations' names; for an addressee, its own alone.
@@ -260,11 +293,23 @@ pub struct InquiryFormPage {
     pub senders: Vec<InquirySender>,
 }
 
-/// A platform the caller may send from, with the organisations it may ask.
+/// A platform the caller may send from, with the organisations it may ask and the
+/// published KPIs its answers may feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InquirySender {
     pub platform: crate::domain::Platform,
     pub organisations: Vec<crate::domain::Organisation>,
+    pub kpis: Vec<KpiChoice>,
+}
+
+/// A KPI an inquiry may feed: its name, its period and whether it is reported per quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiChoice {
+    pub id: Uuid,
+    pub name: String,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub quarterly: bool,
 }
 
 /// An inquiry from the local store (kept there as the feed's JSON), if it reads as one.
@@ -325,6 +370,19 @@ impl NewInquiry {
                 .iter()
                 .filter_map(|id| Uuid::parse_str(id).ok())
                 .collect(),
+            kpi_share: Uuid::parse_str(&get("kpi_id"))
+                .ok()
+                .map(|kpi_id| KpiShareLink {
+                    kpi_id,
+                    fiscal_year: get("kpi_fiscal_year").parse().unwrap_or(0),
+                    quarter: get("kpi_quarter").parse().ok(),
+                    // The form numbers questions from 1; 0 (none chosen) is refused.
+                    question: get("kpi_question")
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|n| n.checked_sub(1))
+                        .unwrap_or(u32::MAX),
+                }),
         }
     }
 }
@@ -435,6 +493,7 @@ mod tests {
             instructions: String::new(),
             deadline: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
             questions: vec![],
+            kpi_share: None,
             status: InquiryStatus::Sent,
             version: 1,
             answers: vec![answer.clone()],

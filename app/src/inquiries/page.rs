@@ -87,6 +87,19 @@ fn InquiryArticle(inquiry: Inquiry, csrf: String) -> impl IntoView {
                     {move || display_date(deadline, lang.get())}
                     {late.then(|| view! { " " <span class="badge overdue">{tr(Key::Overdue)}</span> })}
                 </dd>
+                {inquiry.kpi_share.clone().filter(|t| !t.kpi_name.is_empty()).map(|target| {
+                    let year = crate::wareki::FiscalYear(target.link.fiscal_year);
+                    let quarter = target.link.quarter.map(|q| format!(" Q{q}")).unwrap_or_default();
+                    let question = target.link.question as usize + 1;
+                    view! {
+                        <dt>{tr(Key::InquiryKpiLinked)}</dt>
+                        <dd>
+                            <a href=format!("/kpis/{}", target.link.kpi_id)>{target.kpi_name.clone()}</a>
+                            " " {move || year.label(lang.get())} {quarter.clone()}
+                            " (" {move || format!("{} {question}", t(lang.get(), Key::QuestionLabel))} ")"
+                        </dd>
+                    }
+                })}
                 <dt>{tr(Key::InquiryStatusField)}</dt>
                 <dd>
                     <span class="badge">{tr(status_key(inquiry.status))}</span>

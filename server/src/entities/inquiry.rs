@@ -22,6 +22,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    /// The KPI whose shares accepted answers become (`app::inquiries::KpiShareLink`):
+    /// its 年度, quarter (0: the whole year) and the 0-based number question.
+    pub kpi_id: Option<Uuid>,
+    pub kpi_fiscal_year: Option<i32>,
+    pub kpi_quarter: Option<i32>,
+    pub kpi_question: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

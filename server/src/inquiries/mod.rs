@@ -24,13 +24,15 @@ use uuid::Uuid;
 use app::domain::{ChangeKind, ChangeOp};
 use app::inquiries::{
     AcceptAnswer, AnswerInput, AnswerStatus, Inquiry, InquiryAnswer, InquiryFormPage,
-    InquiryQuestion, InquirySender, InquiryStatus, NewInquiry, QuestionKind, ReturnAnswer,
-    MAX_ADDRESSEES, MAX_ANSWER_CHARS, MAX_CHOICES, MAX_QUESTIONS,
+    InquiryQuestion, InquirySender, InquiryStatus, KpiChoice, KpiShareLink, KpiShareTarget,
+    NewInquiry, QuestionKind, ReturnAnswer, MAX_ADDRESSEES, MAX_ANSWER_CHARS, MAX_CHOICES,
+    MAX_QUESTIONS,
 };
+use app::kpis::{KpiPeriodicity, KpiStatus};
 
 use app::notifications::NotificationKind;
 
-use crate::entities::{inquiry, inquiry_addressee, user};
+use crate::entities::{inquiry, inquiry_addressee, kpi, user};
 use crate::http::boundary::name;
 use crate::http::input::{json, parse_json, refuse_personal_data_in, text};
 use crate::http::{ApiError, ApiResult};
@@ -198,6 +200,52 @@ fn checked_questions(questions: Vec<InquiryQuestion>) -> ApiResult<Vec<InquiryQu
         .collect()
 }
 
+/// A KPI link checked: a published KPI of the sending platform, whose secretariat the
+/// actor is; a 年度 of its period; a quarter when it is reported per quarter (and none
+/// when not); a number question. Returns the stored form: (KPI, 年度, quarter or 0,
+/// question).
+async fn checked_link(
+    state: &AppState,
+    actor: &Actor,
+    platform_id: Uuid,
+    questions: &[InquiryQuestion],
+    link: KpiShareLink,
+) -> ApiResult<(Uuid, i32, i32, i32)> {
+    let refused =
+        |message: &str| ApiError::invalid("invalid_kpi", format!("`kpi_share`: {message}"));
+    let kpi = actor
+        .scope(&state.db)
+        .kpi(link.kpi_id)
+        .await
+        .map_err(|_| refused("a published KPI of the sending platform."))?;
+    if kpi.platform_id != platform_id
+        || kpi.status != KpiStatus::Published.as_str()
+        || !actor.kpi_secretariat_of().contains(&platform_id)
+    {
+        return Err(refused("a published KPI of the sending platform."));
+    }
+    let definition = crate::kpis::definition_of(&kpi);
+    if !definition.years().contains(&link.fiscal_year) {
+        return Err(refused("a 年度 of the KPI's period."));
+    }
+    let quarter = match (definition.periodicity, link.quarter) {
+        (KpiPeriodicity::Quarter, Some(q @ 1..=4)) => i32::from(q),
+        (KpiPeriodicity::FiscalYear, None) => 0,
+        _ => {
+            return Err(refused(
+                "a quarter (1–4) exactly when the KPI is reported per quarter.",
+            ))
+        }
+    };
+    let question = usize::try_from(link.question).unwrap_or(usize::MAX);
+    if questions.get(question).map(|q| q.kind) != Some(QuestionKind::Number) {
+        return Err(refused(
+            "`question`: one of the inquiry's number questions.",
+        ));
+    }
+    Ok((kpi.id, link.fiscal_year, quarter, question as i32))
+}
+
 /// A deadline that can still be met: from today in Japan to the last date the app takes.
 fn checked_deadline(deadline: chrono::NaiveDate) -> ApiResult<chrono::NaiveDate> {
     let today = app::wareki::japan_today(Utc::now());
@@ -325,6 +373,15 @@ async fn views(
     .await?;
     let platforms =
         crate::platforms::platform_names(db, rows.iter().map(|r| r.platform_id)).await?;
+    let kpi_names: HashMap<Uuid, String> = kpi::Entity::find()
+        .filter(kpi::Column::Id.is_in(rows.iter().filter_map(|r| r.kpi_id)))
+        .filter(kpi::Column::Status.eq(KpiStatus::Published.as_str()))
+        .filter(kpi::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k.name))
+        .collect();
     let senders = actor.inquiry_sender_of();
     let mine = actor.organisation.id;
     Ok(rows
@@ -358,6 +415,21 @@ async fn views(
                         && a.status.editable()
                 })
                 .map(|a| a.organisation_id);
+            let kpi_share = match (row.kpi_id, row.kpi_fiscal_year, row.kpi_question) {
+                (Some(kpi_id), Some(fiscal_year), Some(question)) => Some(KpiShareTarget {
+                    link: KpiShareLink {
+                        kpi_id,
+                        fiscal_year,
+                        quarter: row
+                            .kpi_quarter
+                            .and_then(|q| u8::try_from(q).ok())
+                            .filter(|q| *q > 0),
+                        question: u32::try_from(question).unwrap_or(0),
+                    },
+                    kpi_name: kpi_names.get(&kpi_id).cloned().unwrap_or_default(),
+                }),
+                _ => None,
+            };
             Inquiry {
                 id: row.id,
                 platform_id: row.platform_id,
@@ -366,6 +438,7 @@ async fn views(
                 instructions: row.instructions,
                 deadline: row.deadline,
                 questions: parse_json(&row.questions),
+                kpi_share,
                 status,
                 version: u32::try_from(row.version).unwrap_or(0),
                 answers: shown,
@@ -474,6 +547,10 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewInquiry) -> ApiRe
     )?;
     let deadline = checked_deadline(input.deadline)?;
     let questions = checked_questions(input.questions)?;
+    let link = match input.kpi_share {
+        Some(link) => Some(checked_link(state, actor, platform_id, &questions, link).await?),
+        None => None,
+    };
     let addressees = crate::platforms::checked_members(
         &state.db,
         platform_id,
@@ -499,6 +576,10 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewInquiry) -> ApiRe
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
+        kpi_id: Set(link.map(|l| l.0)),
+        kpi_fiscal_year: Set(link.map(|l| l.1)),
+        kpi_quarter: Set(link.map(|l| l.2)),
+        kpi_question: Set(link.map(|l| l.3)),
     }
     .insert(&txn)
     .await?;
@@ -851,6 +932,14 @@ pub async fn answer(
     view(state, actor, row).await
 }
 
+/// What the sender decides about a submitted answer.
+enum Decision {
+    /// Back to the organisation for correction, with the sender's comment (they are told).
+    Return(String),
+    /// Final; a figure the inquiry links to a KPI becomes the organisation's share.
+    Accept,
+}
+
 /// The sender's decision on a submitted answer, at the version it read.
 async fn decide(
     state: &AppState,
@@ -858,8 +947,7 @@ async fn decide(
     id: Uuid,
     organisation: Uuid,
     version: u32,
-    change: impl FnOnce(&mut inquiry_addressee::ActiveModel),
-    tell: Option<NotificationKind>,
+    decision: Decision,
 ) -> ApiResult<Inquiry> {
     let row = managed(state, actor, id).await?;
     let current = addressee(state, id, organisation).await?;
@@ -869,11 +957,46 @@ async fn decide(
             message: "Only a submitted answer is returned or accepted.".into(),
         });
     }
+    let accepting = matches!(decision, Decision::Accept);
     let txn = state.db.begin().await?;
     lock_open(&txn, id).await?;
+    let change = |a: &mut inquiry_addressee::ActiveModel| match decision {
+        Decision::Return(comment) => {
+            a.status = Set(AnswerStatus::Returned.as_str().into());
+            a.return_comment = Set(comment);
+        }
+        Decision::Accept => {
+            a.status = Set(AnswerStatus::Accepted.as_str().into());
+            a.accepted_at = Set(Some(Utc::now()));
+        }
+    };
     write_answer(&txn, &row, organisation, version, change, actor.user.id).await?;
-    if let Some(kind) = tell {
+    if !accepting {
+        let kind = NotificationKind::InquiryReturned;
         notify_organisations(&txn, vec![organisation], kind, id, actor.user.id).await?;
+    }
+    // The accepted figure becomes the organisation's share of the inquiry's KPI, in the
+    // same transaction: both or neither.
+    if let (true, Some(kpi_id), Some(year), Some(question)) =
+        (accepting, row.kpi_id, row.kpi_fiscal_year, row.kpi_question)
+    {
+        let answers: Vec<String> = parse_json(&current.answers);
+        let figure = usize::try_from(question)
+            .ok()
+            .and_then(|q| answers.get(q))
+            .and_then(|a| a.parse::<f64>().ok());
+        if let Some(value) = figure {
+            let share = crate::kpis::AcceptedShare {
+                kpi_id,
+                organisation,
+                fiscal_year: year,
+                quarter: row.kpi_quarter.unwrap_or(0),
+                value,
+                note: format!("照会「{}」の回答（受理）", row.title),
+                by: actor.user.id,
+            };
+            crate::kpis::record_accepted_share(&txn, share).await?;
+        }
     }
     txn.commit().await?;
     state.changes.committed();
@@ -896,11 +1019,7 @@ pub async fn return_answer(
         id,
         organisation,
         input.version,
-        |a| {
-            a.status = Set(AnswerStatus::Returned.as_str().into());
-            a.return_comment = Set(comment);
-        },
-        Some(NotificationKind::InquiryReturned),
+        Decision::Return(comment),
     )
     .await
 }
@@ -919,11 +1038,7 @@ pub async fn accept(
         id,
         organisation,
         input.version,
-        |a| {
-            a.status = Set(AnswerStatus::Accepted.as_str().into());
-            a.accepted_at = Set(Some(Utc::now()));
-        },
-        None,
+        Decision::Accept,
     )
     .await
 }
@@ -945,9 +1060,30 @@ pub async fn form_page(state: &AppState, actor: &Actor) -> ApiResult<InquiryForm
             .into_iter()
             .map(crate::policy::organisation_view)
             .collect();
+        let kpis = if actor.kpi_secretariat_of().contains(&platform.id) {
+            kpi::Entity::find()
+                .filter(kpi::Column::PlatformId.eq(platform.id))
+                .filter(kpi::Column::Status.eq(KpiStatus::Published.as_str()))
+                .filter(kpi::Column::DeletedAt.is_null())
+                .order_by_asc(kpi::Column::Name)
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .map(|k| KpiChoice {
+                    id: k.id,
+                    quarterly: k.periodicity == KpiPeriodicity::Quarter.as_str(),
+                    name: k.name,
+                    period_start: k.period_start,
+                    period_end: k.period_end,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         senders.push(InquirySender {
             platform,
             organisations,
+            kpis,
         });
     }
     Ok(InquiryFormPage { senders })

@@ -224,7 +224,7 @@ fn checked(def: KpiDefinition) -> ApiResult<KpiDefinition> {
 }
 
 /// The definition a stored KPI holds.
-fn definition_of(row: &kpi::Model) -> KpiDefinition {
+pub(crate) fn definition_of(row: &kpi::Model) -> KpiDefinition {
     KpiDefinition {
         name: row.name.clone(),
         definition: row.definition.clone(),
@@ -712,6 +712,127 @@ pub async fn enter_actual(
     txn.commit().await?;
     state.changes.committed();
     view(state, actor, row).await
+}
+
+/// One organisation's figure for a KPI, from an inquiry answer the secretariat accepted.
+pub(crate) struct AcceptedShare {
+    pub kpi_id: Uuid,
+    pub organisation: Uuid,
+    pub fiscal_year: i32,
+    /// 1–4, or 0 for the whole 年度.
+    pub quarter: i32,
+    pub value: f64,
+    /// Shown beside the share: where the figure came from.
+    pub note: String,
+    /// The user who accepted the answer.
+    pub by: Uuid,
+}
+
+/// An inquiry's accepted answer entered as one organisation's share (see
+/// `crate::inquiries`), in the accepting transaction: the KPI's row is locked first, as
+/// [`enter_actual`] does, and the share written whatever version it is at (the
+/// secretariat's acceptance is the figure). A KPI no longer published is 409
+/// `kpi_not_published`; an organisation that does not contribute, or a year or quarter
+/// the KPI does not count, adds nothing. The share is unpublished until its year is
+/// published again. `quarter` is 0 for the whole 年度.
+pub(crate) async fn record_accepted_share(
+    txn: &impl ConnectionTrait,
+    share: AcceptedShare,
+) -> ApiResult<()> {
+    let AcceptedShare {
+        kpi_id,
+        organisation,
+        fiscal_year,
+        quarter,
+        value,
+        note,
+        by,
+    } = share;
+    let touched = kpi::Entity::update_many()
+        .col_expr(kpi::Column::Version, Expr::col(kpi::Column::Version))
+        .filter(kpi::Column::Id.eq(kpi_id))
+        .filter(kpi::Column::Status.eq(KpiStatus::Published.as_str()))
+        .filter(kpi::Column::DeletedAt.is_null())
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if touched == 0 {
+        return Err(ApiError::Conflict {
+            code: "kpi_not_published",
+            message: "The inquiry's KPI is no longer published: its figure cannot be entered."
+                .into(),
+        });
+    }
+    let row = kpi::Entity::find_by_id(kpi_id)
+        .one(txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let definition = definition_of(&row);
+    let share_shape = kpi_actual::Model {
+        id: Uuid::nil(),
+        kpi_id,
+        organisation_id: organisation,
+        fiscal_year,
+        quarter,
+        value,
+        note: String::new(),
+        published_at: None,
+        version: 0,
+        entered_by: by,
+        updated_at: Utc::now(),
+    };
+    if !definition.contributors.contains(&organisation)
+        || !fits(&definition, &share_shape)
+        || !app::bounded::result_value_in_range(value)
+    {
+        return Ok(());
+    }
+    let existing = kpi_actual::Entity::find()
+        .filter(kpi_actual::Column::KpiId.eq(kpi_id))
+        .filter(kpi_actual::Column::OrganisationId.eq(organisation))
+        .filter(kpi_actual::Column::FiscalYear.eq(fiscal_year))
+        .filter(kpi_actual::Column::Quarter.eq(quarter))
+        .one(txn)
+        .await?;
+    let now = Utc::now();
+    let was_published = existing.as_ref().is_some_and(|s| s.published_at.is_some());
+    match existing {
+        Some(share) if share.value == value => return Ok(()),
+        Some(share) => {
+            let mut update: kpi_actual::ActiveModel = share.clone().into();
+            update.value = Set(value);
+            update.note = Set(note);
+            update.version = Set(share.version + 1);
+            update.entered_by = Set(by);
+            update.updated_at = Set(now);
+            update.published_at = Set(None);
+            update.update(txn).await?;
+        }
+        None => {
+            kpi_actual::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                kpi_id: Set(kpi_id),
+                organisation_id: Set(organisation),
+                fiscal_year: Set(fiscal_year),
+                quarter: Set(quarter),
+                value: Set(value),
+                note: Set(note),
+                published_at: Set(None),
+                version: Set(1),
+                entered_by: Set(by),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    let audience = if was_published {
+        audience(&row)
+    } else {
+        share_audience(&row, organisation)
+    };
+    sync::append(txn, ChangeKind::Kpi, kpi_id, ChangeOp::Upsert, &audience).await?;
+    Ok(())
 }
 
 /// The secretariat publishes every unpublished share of one 年度 to the network.

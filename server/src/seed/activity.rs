@@ -113,10 +113,10 @@ pub async fn mid_year(state: &AppState) -> ApiResult<()> {
         hachinohe: organisation("八戸市").await?,
         hirosaki: organisation("弘前市").await?,
     };
-    super::council::kpis(state, &people, contributors)
+    let placements = super::council::kpis(state, &people, contributors)
         .await
         .map_err(|e| in_part("KPIs", e))?;
-    super::council::inquiries(state, &people, contributors)
+    super::council::inquiries(state, &people, contributors, placements)
         .await
         .map_err(|e| in_part("inquiries", e))?;
     Ok(())

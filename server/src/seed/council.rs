@@ -23,7 +23,8 @@ pub struct Contributors {
     pub hirosaki: Uuid,
 }
 
-pub async fn kpis(state: &AppState, people: &People, orgs: Contributors) -> ApiResult<()> {
+/// Returns the placements KPI (就職者数), which the demo inquiry feeds.
+pub async fn kpis(state: &AppState, people: &People, orgs: Contributors) -> ApiResult<Uuid> {
     let coordinator = people.get(COORDINATOR);
     let Contributors {
         labour_bureau,
@@ -182,17 +183,26 @@ pub async fn kpis(state: &AppState, people: &People, orgs: Contributors) -> ApiR
             .await?;
         }
     }
-    Ok(())
+    Ok(placements.id)
 }
 
 /// An inquiry (照会) of the secretariat to the three cities about the first half of this
 /// 年度, half answered: 八戸市 submitted (waiting for the secretariat to accept), 青森市
 /// saved a draft, 弘前市 has not opened it yet. Its deadline is ten days ahead of the day
-/// the demo is loaded, so it is never overdue on a fresh demo.
-pub async fn inquiries(state: &AppState, people: &People, orgs: Contributors) -> ApiResult<()> {
+/// the demo is loaded, so it is never overdue on a fresh demo. Its first question is linked
+/// to the placements KPI's share for this 年度 (the last of the plan period once past it):
+/// accepting 八戸市's answer enters 八戸市's figure.
+pub async fn inquiries(
+    state: &AppState,
+    people: &People,
+    orgs: Contributors,
+    placements: Uuid,
+) -> ApiResult<()> {
     use crate::inquiries;
     let coordinator = people.get(COORDINATOR);
-    let deadline = app::wareki::japan_today(chrono::Utc::now()) + chrono::Days::new(10);
+    let today = app::wareki::japan_today(chrono::Utc::now());
+    let deadline = today + chrono::Days::new(10);
+    let fiscal_year = app::wareki::FiscalYear::of(today).0.clamp(2023, 2026);
     let inquiry = inquiries::create(
         state,
         coordinator,
@@ -209,6 +219,7 @@ pub async fn inquiries(state: &AppState, people: &People, orgs: Contributors) ->
                 {"label": "取組の成果と課題", "kind": "text"},
             ],
             "addressees": [orgs.aomori_city, orgs.hachinohe, orgs.hirosaki],
+            "kpi_share": {"kpi_id": placements, "fiscal_year": fiscal_year, "question": 0},
         }))?,
     )
     .await?;

@@ -936,3 +936,156 @@ async fn the_answers_export_in_local_government_code_order_with_no_formulas() {
         .unwrap();
     assert_eq!(audited.len(), 1);
 }
+
+#[tokio::test]
+async fn an_accepted_answer_becomes_the_organisations_kpi_share_and_nothing_else_does() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.sign_in(COORDINATOR).await;
+    let hachinohe = app.sign_in(HACHINOHE).await;
+    let aomori_city = app.sign_in(AOMORI_CITY).await;
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    let (aomori_org, hachinohe_org, hirosaki_org) = (
+        app.organisation_id("青森市").await,
+        app.organisation_id("八戸市").await,
+        app.organisation_id("弘前市").await,
+    );
+    // A published KPI that 青森市 and 八戸市 report to, per 年度.
+    let kpi_body = json!({
+        "name": "就労支援による就職者数", "unit": "人", "kind": "output",
+        "direction": "higher_is_better", "accumulation": "cumulative",
+        "periodicity": "fiscal_year", "period_start": 2023, "period_end": 2026,
+        "period_target": 4000, "contributors": [aomori_org, hachinohe_org],
+    });
+    let r = coordinator.post("/api/v1/kpis", &kpi_body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let kpi: Value = r.json().await.unwrap();
+    let kpi_id = kpi["id"].as_str().unwrap().to_string();
+    let kpi_path = format!("/api/v1/kpis/{kpi_id}");
+
+    // The link is checked: published, the sender's, a year of the period, a number
+    // question, a quarter only for a quarterly KPI.
+    let mut b = body(&app).await;
+    b["addressees"] = json!([aomori_org, hachinohe_org, hirosaki_org]);
+    let link = |year: i32, question: u32, quarter: Value| json!({"kpi_id": kpi_id, "fiscal_year": year, "question": question, "quarter": quarter});
+    b["kpi_share"] = link(2026, 0, Value::Null);
+    let r = coordinator.post("/api/v1/inquiries", &b).await;
+    assert_eq!(error_code(r).await.1, "invalid_kpi", "a draft KPI");
+    coordinator
+        .post(&format!("{kpi_path}/publish"), &json!({}))
+        .await;
+    for (bad, what) in [
+        (link(2030, 0, Value::Null), "a year outside the period"),
+        (link(2026, 1, Value::Null), "a text question"),
+        (link(2026, 9, Value::Null), "no such question"),
+        (link(2026, 0, json!(2)), "a quarter of a yearly KPI"),
+    ] {
+        let mut wrong = b.clone();
+        wrong["kpi_share"] = bad;
+        let r = coordinator.post("/api/v1/inquiries", &wrong).await;
+        assert_eq!(error_code(r).await.1, "invalid_kpi", "{what}");
+    }
+    let inquiry = create(&coordinator, &b).await;
+    assert_eq!(inquiry["kpi_share"]["kpi_name"], "就労支援による就職者数");
+    let path = format!("/api/v1/inquiries/{}", inquiry["id"].as_str().unwrap());
+    coordinator.post(&format!("{path}/send"), &json!({})).await;
+
+    // Each city submits a figure.
+    for (user, org, name, figure) in [
+        (&hachinohe, hachinohe_org, "八戸市", "1,205"),
+        (&aomori_city, aomori_org, "青森市", "51"),
+        (&hirosaki, hirosaki_org, "弘前市", "7"),
+    ] {
+        let v = user.get_json(&path).await;
+        let version = answer_of(&v, name)["version"].clone();
+        let r = user
+            .put(
+                &format!("{path}/answers/{org}"),
+                &json!({"answers": [figure], "submit": true, "version": version}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}");
+    }
+    let decide = |org: uuid::Uuid, action: &'static str, body: Value| {
+        let path = path.clone();
+        let coordinator = &coordinator;
+        async move {
+            let v = coordinator.get_json(&path).await;
+            let version = v["answers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["organisation_id"] == json!(org))
+                .unwrap()["version"]
+                .clone();
+            let mut body = body;
+            body["version"] = version;
+            coordinator
+                .post(&format!("{path}/answers/{org}/{action}"), &body)
+                .await
+        }
+    };
+    let shares = |kpi: &Value| -> Vec<(String, i64, f64, bool)> {
+        kpi["actuals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["organisation_name"].as_str().unwrap().to_string(),
+                    a["fiscal_year"].as_i64().unwrap(),
+                    a["value"].as_f64().unwrap(),
+                    a["published"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    // Submitted is not enough; returned does not count.
+    assert!(shares(&coordinator.get_json(&kpi_path).await).is_empty());
+    let r = decide(
+        aomori_org,
+        "return",
+        json!({"comment": "内訳をお願いします。"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(shares(&coordinator.get_json(&kpi_path).await).is_empty());
+
+    // Accepted: 八戸市's figure is its share for 令和8年度, unpublished — the secretariat
+    // and 八戸市 see it, 青森市 does not; 弘前市 does not report to the KPI, so its
+    // accepted answer adds nothing.
+    let r = decide(hachinohe_org, "accept", json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = decide(hirosaki_org, "accept", json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let kpi = coordinator.get_json(&kpi_path).await;
+    assert_eq!(
+        shares(&kpi),
+        vec![("八戸市".to_string(), 2026, 1205.0, false)]
+    );
+    assert!(kpi["actuals"][0]["note"].as_str().unwrap().contains("照会"));
+    assert_eq!(shares(&hachinohe.get_json(&kpi_path).await).len(), 1);
+    assert!(shares(&aomori_city.get_json(&kpi_path).await).is_empty());
+
+    // Both or neither: once the KPI is gone, accepting fails and the answer stays
+    // submitted.
+    let v = aomori_city.get_json(&path).await;
+    let version = answer_of(&v, "青森市")["version"].clone();
+    let r = aomori_city
+        .put(
+            &format!("{path}/answers/{aomori_org}"),
+            &json!({"answers": ["49"], "submit": true, "version": version}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        coordinator.delete(&kpi_path).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let r = decide(aomori_org, "accept", json!({})).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "kpi_not_published".into())
+    );
+    let v = coordinator.get_json(&path).await;
+    assert_eq!(answer_of(&v, "青森市")["status"], "submitted");
+}
