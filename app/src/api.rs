@@ -270,6 +270,12 @@ pub mod backend {
             id: Option<uuid::Uuid>,
         ) -> BoxFuture<'a, crate::practices::PracticeFormPage>;
         fn kpis_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, crate::kpis::KpisPage>;
+        /// The programme and pledge versions of the network the slug's platform is in.
+        fn programme_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            slug: String,
+        ) -> BoxFuture<'a, crate::programme::ProgrammePage>;
         /// One KPI; a read showing unpublished figures is audited.
         fn kpi_page<'a>(
             &'a self,
@@ -419,6 +425,13 @@ pub async fn fetch_practice_form_page(
     id: Option<uuid::Uuid>,
 ) -> Result<crate::practices::PracticeFormPage, AppError> {
     backend::with_request(move |b, parts| b.practice_form_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "programme_page", input = GetUrl)]
+pub async fn fetch_programme_page(
+    slug: String,
+) -> Result<crate::programme::ProgrammePage, AppError> {
+    backend::with_request(move |b, parts| b.programme_page(parts, slug)).await
 }
 
 #[server(prefix = "/sfn", endpoint = "kpis_page", input = GetUrl)]

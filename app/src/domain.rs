@@ -188,8 +188,41 @@ pub struct UserSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Pledge {
+    /// True once the built-in pledge and every network version owed are accepted.
     pub accepted: bool,
+    /// When the user first accepted a pledge.
     pub accepted_at: Option<DateTime<Utc>>,
+    /// The current versions of their networks' own pledges the user has yet to accept,
+    /// by network name; empty when none is owed (or the networks use the built-in text).
+    #[serde(default)]
+    pub due: Vec<PledgeText>,
+}
+
+/// One version of a prefectural network's confidentiality pledge (誓約, guidelines §6),
+/// written by its secretariat (see `crate::programme`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PledgeText {
+    pub id: Uuid,
+    /// The prefectural platform whose network it binds, and its name.
+    pub network_id: Uuid,
+    pub network_name: String,
+    /// 1, 2, … per network.
+    pub version: u32,
+    pub intro: String,
+    pub clauses: Vec<String>,
+    /// Why this version was made (empty for the first).
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/me/pledge`: `pledges`, the ids of the versions the client showed (only
+/// those are accepted); omitted, every version owed when the request arrives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AcceptPledge {
+    #[serde(default)]
+    pub pledges: Option<Vec<Uuid>>,
 }
 
 /// `GET /api/v1/me`: who is signed in, where they work, and what they still owe.

@@ -32,6 +32,8 @@ pub struct PlatformHome {
     pub featured: Vec<crate::practices::GoodPractice>,
     /// What needs the signed-in person now.
     pub to_do: ToDo,
+    /// The programme of the platform's prefectural network (its name and target ages).
+    pub programme: crate::programme::NetworkProgramme,
 }
 
 /// How many items each part of the to-do list shows; the rest are counted and linked.
@@ -425,6 +427,13 @@ fn PlatformHomeView(home: PlatformHome) -> impl IntoView {
                 })}
             " · "
             <span>{tr(Key::FiscalYearNow)} ": " {move || fiscal_year.label(lang.get())}</span>
+        </p>
+        <p class="meta programme">
+            {home.programme.is_named().then(|| home.programme.programme_name.clone())}
+            {crate::programme::age_band(home.programme.target_age_min, home.programme.target_age_max)
+                .map(|band| view! { " (" {tr(Key::ProgrammeAgeBand)} " " {band} {tr(Key::AgeUnit)} ")" })}
+            " "
+            <a href=format!("/p/{}/programme", home.platform.slug)>{tr(Key::ProgrammeLink)}</a>
         </p>
         <ToDoList from_server=home.to_do.clone()/>
         <FeaturedPractices from_server=home.featured.clone()/>

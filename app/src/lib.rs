@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod outreach;
 pub mod personal_data;
 pub mod practices;
+pub mod programme;
 pub mod threads;
 pub mod wareki;
 
@@ -153,7 +154,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/sign-in") view=pages::SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/pledge") view=pages::PledgePage ssr=SsrMode::Async/>
+                <Route path=path!("/pledge") view={Lazy::<pages::PledgeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/p/:slug") view=home::HomePage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/p/:slug/invitations")
@@ -161,6 +162,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/p/:slug/users") view={Lazy::<pages::UsersRoute>::new()} ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/p/:slug/programme")
+                    view={Lazy::<programme::ProgrammeRoute>::new()}
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/threads") view={Lazy::<threads::ThreadsListRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/threads/:id") view={Lazy::<threads::ThreadRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/practices") view={Lazy::<practices::PracticesListRoute>::new()} ssr=SsrMode::Async/>

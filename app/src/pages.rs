@@ -147,6 +147,13 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+crate::components::lazy_pages! {
+    PledgeChunkPage, pledge_pages, __preload_pledge_pages;
+    /// `/pledge`: a person accepts the pledge (once, and again when a network revises it):
+    /// a chunk of its own, since a home page loaded every day need not carry it.
+    PledgeRoute => PledgePage,
+}
+
 #[component]
 pub fn PledgePage() -> impl IntoView {
     let me = me_resource();
@@ -157,21 +164,47 @@ pub fn PledgePage() -> impl IntoView {
                 match me.await {
                     Ok(Some(me)) => {
                         let csrf = me.csrf_token.clone();
+                        let due = me.pledge.due.clone();
+                        // Accepted before, asked again: a network revised its pledge.
+                        let revised = me.pledge.accepted_at.is_some() && !due.is_empty();
+                        let several = due.len() > 1;
+                        let shown = due
+                            .iter()
+                            .map(|p| view! { <input type="hidden" name="pledge" value=p.id.to_string()/> })
+                            .collect_view();
+                        let texts = if due.is_empty() {
+                            view! {
+                                <p>{tr(Key::PledgeIntro)}</p>
+                                <ol>
+                                    <li>{tr(Key::PledgeClause1)}</li>
+                                    <li>{tr(Key::PledgeClause2)}</li>
+                                    <li>{tr(Key::PledgeClause3)}</li>
+                                </ol>
+                            }
+                                .into_any()
+                        } else {
+                            due.into_iter()
+                                .map(|pledge| {
+                                    view! {
+                                        {several.then(|| view! { <h2>{pledge.network_name.clone()}</h2> })}
+                                        <PledgeVersion pledge/>
+                                    }
+                                })
+                                .collect_view()
+                                .into_any()
+                        };
                         view! {
                             <PublicLayout>
                                 <h1>{tr(Key::PledgeTitle)}</h1>
+                                {revised.then(|| view! { <Notice key=Key::PledgeRevised/> })}
                                 {move || {
                                     error.get().map(|_| view! { <Notice key=Key::PledgeMustAgree error=true/> })
                                 }}
                                 <section class="panel pledge">
-                                    <p>{tr(Key::PledgeIntro)}</p>
-                                    <ol>
-                                        <li>{tr(Key::PledgeClause1)}</li>
-                                        <li>{tr(Key::PledgeClause2)}</li>
-                                        <li>{tr(Key::PledgeClause3)}</li>
-                                    </ol>
+                                    {texts}
                                     <form method="post" action="/auth/pledge" class="stack">
                                         <input type="hidden" name="csrf_token" value=csrf/>
+                                        {shown}
                                         <div class="check">
                                             <input id="agree" name="agree" type="checkbox" value="yes" required/>
                                             <label for="agree">{tr(Key::PledgeAgree)}</label>
@@ -188,6 +221,35 @@ pub fn PledgePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A pledge version's name: 第2版, Version 2.
+pub(crate) fn version_label(lang: crate::i18n::Lang, version: u32) -> String {
+    match lang {
+        crate::i18n::Lang::Ja => format!("第{version}版"),
+        crate::i18n::Lang::En => format!("Version {version}"),
+    }
+}
+
+/// One version of a network's pledge as the people asked to accept it read it.
+#[component]
+pub(crate) fn PledgeVersion(pledge: crate::domain::PledgeText) -> impl IntoView {
+    let lang = crate::use_lang();
+    let created = crate::wareki::japan_today(pledge.created_at);
+    let version = pledge.version;
+    view! {
+        <p class="meta">
+            {move || version_label(lang.get(), version)} " · "
+            {move || crate::wareki::display_date(created, lang.get())}
+        </p>
+        {(!pledge.note.is_empty()).then(|| view! {
+            <p><strong>{tr(Key::PledgeNoteLabel)} ": "</strong>{pledge.note.clone()}</p>
+        })}
+        <p>{pledge.intro.clone()}</p>
+        <ol>
+            {pledge.clauses.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
+        </ol>
     }
 }
 

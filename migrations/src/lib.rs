@@ -15,6 +15,7 @@ mod m20261201_000008_change_log_records;
 mod m20261202_000009_kpis;
 mod m20261202_000010_inquiries;
 mod m20261202_000011_inquiry_kpi_links;
+mod m20261203_000012_network_programmes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_kpis::Migration),
             Box::new(m20261202_000010_inquiries::Migration),
             Box::new(m20261202_000011_inquiry_kpi_links::Migration),
+            Box::new(m20261203_000012_network_programmes::Migration),
         ]
     }
 }

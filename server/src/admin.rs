@@ -93,6 +93,9 @@ pub async fn add_platform(
         kind: Set(kind.as_str().to_string()),
         parent_id: Set(parent.map(|p| p.id)),
         created_at: Set(Utc::now()),
+        programme_name: Set(None),
+        target_age_min: Set(None),
+        target_age_max: Set(None),
     }
     .insert(&txn)
     .await?;

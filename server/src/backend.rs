@@ -71,7 +71,10 @@ impl Backend for PageBackend {
                 let featured = crate::practices::featured(&self.0, &actor, platform.id).await?;
                 let today = Utc::now().with_timezone(&Tokyo).date_naive();
                 let to_do = crate::home::to_do(&self.0, &actor, today).await?;
+                let root = platform.parent_id.unwrap_or(platform.id);
+                let programme = crate::programme::programme_of(&self.0.db, root).await?;
                 Ok(app::home::PlatformHome {
+                    programme,
                     featured,
                     to_do,
                     today,
@@ -413,6 +416,20 @@ impl Backend for PageBackend {
                     kpis: crate::kpis::list(&self.0, &actor).await?,
                     can_create: !actor.kpi_secretariat_of().is_empty(),
                 })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn programme_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        slug: String,
+    ) -> BoxFuture<'a, app::programme::ProgrammePage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::programme::page_by_slug(&self.0, &actor, &slug).await
             }
             .map_err_app(),
         )

@@ -24,6 +24,7 @@ pub mod platforms;
 pub mod policy;
 pub mod practice_generator;
 pub mod practices;
+pub mod programme;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -4,7 +4,8 @@
 use utoipa::OpenApi;
 
 use crate::{
-    accounts, home, inquiries, kpis, notifications, outreach, platforms, practices, sync, threads,
+    accounts, home, inquiries, kpis, notifications, outreach, platforms, practices, programme,
+    sync, threads,
 };
 
 #[derive(OpenApi)]
@@ -91,6 +92,9 @@ use crate::{
         kpis::routes::publish_kpi,
         kpis::routes::enter_actual,
         kpis::routes::publish_actuals,
+        programme::routes::get_programme,
+        programme::routes::update_programme,
+        programme::routes::create_pledge,
     ),
     components(schemas(app::domain::ChangeEvent)),
     tags(
@@ -101,6 +105,7 @@ use crate::{
         (name = "practices", description = "The good-practice library (好事例): visibility, featuring (周知), adoption (参考にした)"),
         (name = "inquiries", description = "Inquiries (照会): typed questions a platform's secretariat asks member organisations, their answers, returns and acceptance"),
         (name = "kpis", description = "KPIs (KPI・実績・進捗管理): definitions, each organisation's share per 年度, progress against targets"),
+        (name = "programme", description = "A prefectural network's programme (事業名, target ages) and its versioned confidentiality pledge (誓約)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),
         (name = "sync", description = "The change feed and live events. Unsafe calls accept `Idempotency-Key` (a UUID)."),

@@ -33,6 +33,9 @@ pub struct Actor {
     /// The prefectural platforms at the root of those networks.
     pub network_roots: BTreeSet<Uuid>,
     pub csrf_token: String,
+    /// The current pledge versions of those networks the user has not accepted
+    /// (`crate::programme::pledges_due`): while any is owed, only the pledge page answers.
+    pub pledges_due: Vec<Uuid>,
 }
 
 impl Actor {
@@ -59,6 +62,11 @@ impl Actor {
             .filter_map(|r| Role::parse(&r.role).map(|role| (r.platform_id, role)))
             .collect();
         let (network_roots, network) = network_of(db, roles.iter().map(|(p, _)| *p)).await?;
+        let pledges_due = crate::programme::pledges_due(db, user.id, &network_roots)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
         Ok(Some(Actor {
             user,
             organisation,
@@ -66,6 +74,7 @@ impl Actor {
             network,
             network_roots,
             csrf_token,
+            pledges_due,
         }))
     }
 
@@ -83,8 +92,10 @@ impl Actor {
         actor
     }
 
+    /// Whether the user has accepted the pledge (guidelines §6): the built-in one once, and
+    /// the current version of every network they work in that keeps its own.
     pub fn pledge_accepted(&self) -> bool {
-        self.user.pledge_accepted_at.is_some()
+        self.user.pledge_accepted_at.is_some() && self.pledges_due.is_empty()
     }
 
     pub fn roles_on(&self, platform_id: Uuid) -> Vec<Role> {
@@ -636,6 +647,7 @@ pub(crate) mod tests {
             network,
             network_roots,
             csrf_token: String::new(),
+            pledges_due: Vec::new(),
         }
     }
 

@@ -165,6 +165,7 @@ pub fn router(state: AppState) -> Router {
         .merge(practices::routes::router())
         .merge(crate::kpis::routes::router())
         .merge(crate::inquiries::routes::router())
+        .merge(crate::programme::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -265,6 +266,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/inquiries/{id}/answers/{organisation_id}",
             post(crate::inquiries::forms::decide_answer),
+        )
+        .route(
+            "/p/{slug}/programme",
+            post(crate::programme::forms::update_programme),
+        )
+        .route(
+            "/p/{slug}/pledges",
+            post(crate::programme::forms::new_pledge),
         )
         .route("/kpis", post(crate::kpis::forms::create_kpi))
         .route("/kpis/{id}/edit", post(crate::kpis::forms::edit_kpi))

@@ -234,7 +234,6 @@ pub async fn sign_in(
 #[derive(Deserialize)]
 pub struct CsrfForm {
     csrf_token: Option<String>,
-    agree: Option<String>,
 }
 
 /// The signed-in actor of a form post, if its hidden CSRF field is right.
@@ -271,20 +270,33 @@ pub async fn sign_out(
     Ok(response)
 }
 
+/// The pledge page's form: the box ticked, and `pledge` once for each network version the
+/// page showed (only those are accepted; one saved meanwhile brings the page back).
 pub async fn pledge(
     State(state): State<AppState>,
     session: Session,
-    ApiForm(form): ApiForm<CsrfForm>,
+    ApiForm(fields): ApiForm<Vec<(String, String)>>,
 ) -> ApiResult<Response> {
-    let actor = match form_actor(&state, &session, form.csrf_token.as_deref()).await {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let actor = match form_actor(&state, &session, field("csrf_token")).await {
         Err(ApiError::Unauthenticated) => return Ok(see_other("/sign-in")),
         other => other?,
     };
-    if form.agree.as_deref() != Some("yes") {
+    if field("agree") != Some("yes") {
         return Ok(see_other("/pledge?error=must_agree"));
     }
-    accounts::accept_pledge(&state, &actor).await?;
-    Ok(see_other("/"))
+    let shown = fields
+        .iter()
+        .filter(|(k, _)| k == "pledge")
+        .filter_map(|(_, v)| Uuid::parse_str(v).ok())
+        .collect();
+    let pledge = accounts::accept_pledge(&state, &actor, Some(shown)).await?;
+    Ok(see_other(if pledge.accepted { "/" } else { "/pledge" }))
 }
 
 /// The longest `next` a page address may carry, in characters.

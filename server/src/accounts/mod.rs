@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::http::Method;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -132,8 +132,10 @@ pub async fn stream_entitlement(
     if deadline <= Utc::now() {
         return Ok(None);
     }
+    // A stream ends when a new pledge version is owed (its re-check finds it).
     Ok(Actor::load(&state.db, user_id, String::new())
         .await?
+        .filter(Actor::pledge_accepted)
         .map(|actor| (actor, deadline)))
 }
 
@@ -247,11 +249,19 @@ fn new_token() -> String {
     base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
 }
 
-pub fn pledge_of(user: &user::Model) -> Pledge {
-    Pledge {
-        accepted: user.pledge_accepted_at.is_some(),
-        accepted_at: user.pledge_accepted_at,
-    }
+/// Where the user stands with the pledge: accepted once (the built-in text) and every
+/// network's current version they owe, with its text (what the pledge page shows).
+pub async fn pledge_of(db: &impl ConnectionTrait, actor: &Actor) -> ApiResult<Pledge> {
+    let due = if actor.pledges_due.is_empty() {
+        Vec::new()
+    } else {
+        crate::programme::pledges_due(db, actor.user.id, &actor.network_roots).await?
+    };
+    Ok(Pledge {
+        accepted: actor.user.pledge_accepted_at.is_some() && due.is_empty(),
+        accepted_at: actor.user.pledge_accepted_at,
+        due,
+    })
 }
 
 pub fn user_summary(user: &user::Model) -> UserSummary {
@@ -342,10 +352,13 @@ pub async fn sign_in(
         },
     )
     .await?;
+    let actor = Actor::load(&state.db, user.id, csrf.clone())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     Ok(SessionCreated {
         user: user_summary(&user),
+        pledge: pledge_of(&state.db, &actor).await?,
         csrf_token: csrf,
-        pledge: pledge_of(&user),
     })
 }
 
@@ -376,45 +389,59 @@ pub async fn me(state: &AppState, actor: &Actor) -> ApiResult<Me> {
         organisation: organisation_view(actor.organisation.clone()),
         platforms: actor.scope(&state.db).my_platforms().await?,
         csrf_token: actor.csrf_token.clone(),
-        pledge: pledge_of(&actor.user),
+        pledge: pledge_of(&state.db, actor).await?,
     })
 }
 
-/// Records the pledge once; accepting again keeps the first time.
-pub async fn accept_pledge(state: &AppState, actor: &Actor) -> ApiResult<Pledge> {
-    if actor.user.pledge_accepted_at.is_some() {
-        return Ok(pledge_of(&actor.user));
-    }
+/// Records the pledge (guidelines §6): the built-in one once (accepting again keeps the
+/// first time), and of the network versions the user owes, those in `shown`, the ids the
+/// pledge page showed them; `None` (an API client that showed what `GET /me` gave it)
+/// accepts every version owed when the request began. A version saved since is not
+/// accepted: the person is asked again. Audited once per acceptance.
+pub async fn accept_pledge(
+    state: &AppState,
+    actor: &Actor,
+    shown: Option<Vec<Uuid>>,
+) -> ApiResult<Pledge> {
+    let accepting: Vec<Uuid> = match shown {
+        Some(shown) => actor
+            .pledges_due
+            .iter()
+            .copied()
+            .filter(|id| shown.contains(id))
+            .collect(),
+        None => actor.pledges_due.clone(),
+    };
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    // Once, in one statement: of two simultaneous acceptances the first time stays and
-    // is audited once.
-    let changed = user::Entity::update_many()
+    // Once, in one statement: of two simultaneous acceptances the first time stays.
+    let first_time = user::Entity::update_many()
         .col_expr(user::Column::PledgeAcceptedAt, Expr::value(Some(now)))
         .filter(user::Column::Id.eq(actor.user.id))
         .filter(user::Column::PledgeAcceptedAt.is_null())
         .exec(&txn)
         .await?
-        .rows_affected;
-    let updated = user::Entity::find_by_id(actor.user.id)
-        .one(&txn)
+        .rows_affected
+        > 0;
+    crate::programme::record_acceptances(&txn, actor.user.id, &accepting).await?;
+    if first_time || !accepting.is_empty() {
+        audit::record(
+            &txn,
+            audit::Entry {
+                actor_user_id: Some(actor.user.id),
+                action: "pledge_accepted",
+                record_kind: Some("user"),
+                record_id: Some(actor.user.id),
+                detail: (!accepting.is_empty())
+                    .then(|| serde_json::json!({ "pledge_versions": accepting })),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let actor = Actor::load(&state.db, actor.user.id, actor.csrf_token.clone())
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    if changed == 0 {
-        txn.rollback().await?;
-        return Ok(pledge_of(&updated));
-    }
-    audit::record(
-        &txn,
-        audit::Entry {
-            actor_user_id: Some(actor.user.id),
-            action: "pledge_accepted",
-            record_kind: Some("user"),
-            record_id: Some(actor.user.id),
-            ..Default::default()
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(pledge_of(&updated))
+    pledge_of(&state.db, &actor).await
 }

@@ -9,8 +9,8 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use app::domain::{
-    AcceptInvitation, ErrorBody, Invitation, InvitationCreated, InvitationPreview, Me,
-    NewInvitation, PlatformUser, Pledge, Role, SessionCreated, SignIn,
+    AcceptInvitation, AcceptPledge, ErrorBody, Invitation, InvitationCreated, InvitationPreview,
+    Me, NewInvitation, PlatformUser, Pledge, Role, SessionCreated, SignIn,
 };
 
 use super::{invitations, revocation, Authorized, SignedIn};
@@ -79,13 +79,16 @@ pub async fn get_me(
 }
 
 /// Accept the confidentiality pledge (guidelines §6).
-#[utoipa::path(post, path = "/api/v1/me/pledge", tag = "accounts",
+#[utoipa::path(post, path = "/api/v1/me/pledge", tag = "accounts", request_body = AcceptPledge,
     responses((status = 200, body = Pledge), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn accept_pledge(
     State(state): State<AppState>,
     SignedIn(actor): SignedIn,
+    ApiJson(body): ApiJson<AcceptPledge>,
 ) -> ApiResult<Json<Pledge>> {
-    Ok(Json(super::accept_pledge(&state, &actor).await?))
+    Ok(Json(
+        super::accept_pledge(&state, &actor, body.pledges).await?,
+    ))
 }
 
 /// Invitations of a platform (coordinators).

@@ -24,6 +24,8 @@ pub mod outreach_recipient;
 pub mod outreach_request;
 pub mod outreach_response;
 pub mod platform;
+pub mod pledge;
+pub mod pledge_acceptance;
 pub mod practice_attachment;
 pub mod practice_comment;
 pub mod practice_version;

@@ -117,6 +117,8 @@ mod tests {
             entry!(app::inquiries::AnswerInput, "AnswerInput"),
             entry!(app::inquiries::ReturnAnswer, "ReturnAnswer"),
             entry!(app::inquiries::AcceptAnswer, "AcceptAnswer"),
+            entry!(app::programme::ProgrammeInput, "ProgrammeInput"),
+            entry!(app::programme::NewPledge, "NewPledge"),
         ]
     }
 
@@ -130,6 +132,10 @@ mod tests {
             "the e-mail address of the account being created",
         ),
         ("ReadMarker", "a cursor, no text"),
+        (
+            "AcceptPledge",
+            "the ids of the pledge versions shown, no text",
+        ),
     ];
 
     /// The schema a `$ref` names.

@@ -125,6 +125,9 @@ impl World {
                 .into()),
                 parent_id: Set(parent),
                 created_at: Set(Utc::now()),
+                programme_name: Set(None),
+                target_age_min: Set(None),
+                target_age_max: Set(None),
             }
             .insert(&db)
             .await

@@ -325,6 +325,31 @@ pub async fn demo(db: &DatabaseConnection) -> Result<(), SeedError> {
             admin::grant_role(&txn, user.id, platform.id, *role).await?;
         }
     }
+    // The network's programme and its own pledge are data (issue 17): the Aomori
+    // guidelines' 6「秘密の保持」 is the first version.
+    let coordinator = admin::user_by_email(&txn, "coordinator@aomori.example").await?;
+    crate::programme::set_up_network(
+        &txn,
+        &aomori,
+        &app::programme::NetworkProgramme {
+            network_id: aomori.id,
+            programme_name: "就職氷河期世代活躍支援".into(),
+            target_age_min: Some(35),
+            target_age_max: Some(54),
+        },
+        AOMORI_PLEDGE_INTRO,
+        &AOMORI_PLEDGE_CLAUSES,
+        coordinator.id,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
+
+/// The pledge of the Aomori guidelines (6「秘密の保持」), the demo network's first version.
+const AOMORI_PLEDGE_INTRO: &str = "あおもり就職氷河期世代活躍支援プラットフォーム設置要領 6「秘密の保持」に基づき、利用を始める前に次の事項に同意してください。";
+const AOMORI_PLEDGE_CLAUSES: [&str; 3] = [
+    "プラットフォームの構成員及び協議の場に参加した者として、職務上知り得た秘密を漏らしません。",
+    "支援対象者の個人情報（氏名、連絡先、マイナンバー、住所など）を入力しません。",
+    "閲覧・操作の記録が監査のために保存されることを理解しています。",
+];

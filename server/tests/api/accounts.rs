@@ -61,9 +61,16 @@ async fn sign_in_returns_the_user_a_csrf_token_and_a_session_cookie() {
     let user_id: Uuid = body["user"]["id"].as_str().unwrap().parse().unwrap();
     let csrf = body["csrf_token"].as_str().expect("csrf_token");
     assert!(csrf.len() >= 16, "a long CSRF token: {csrf}");
+    assert_eq!(body["pledge"]["accepted"], false);
+    assert_eq!(body["pledge"]["accepted_at"], Value::Null);
+    // What the pledge page will ask: the network's own pledge, its first version.
+    assert_eq!(body["pledge"]["due"][0]["version"], 1);
     assert_eq!(
-        body["pledge"],
-        json!({"accepted": false, "accepted_at": null})
+        body["pledge"]["due"][0]["clauses"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
     );
     let text = body.to_string();
     assert!(
@@ -666,10 +673,9 @@ async fn the_pledge_gates_the_tenant_api() {
     let app = TestApp::spawn().await;
     let user = app.sign_in_without_pledge("keieisha@aomori.example").await;
     let me = user.get_json("/api/v1/me").await;
-    assert_eq!(
-        me["pledge"],
-        json!({"accepted": false, "accepted_at": null})
-    );
+    assert_eq!(me["pledge"]["accepted"], false);
+    assert_eq!(me["pledge"]["accepted_at"], Value::Null);
+    assert_eq!(me["pledge"]["due"].as_array().unwrap().len(), 1);
     let aomori = app.platform_id("aomori").await;
     let gated = [
         "/api/v1/platforms".to_string(),
@@ -703,6 +709,7 @@ async fn the_pledge_gates_the_tenant_api() {
     }
     let me = user.get_json("/api/v1/me").await;
     assert_eq!(me["pledge"]["accepted"], true);
+    assert_eq!(me["pledge"]["due"], json!([]));
     assert_eq!(parse_time(&me["pledge"]["accepted_at"]), at);
 }
 

@@ -347,6 +347,8 @@ async fn the_openapi_document_lists_every_route() {
             "/api/v1/inquiries/{id}/answers/{organisation_id}/accept",
             &["post"],
         ),
+        ("/api/v1/platforms/{id}/programme", &["get", "put"]),
+        ("/api/v1/platforms/{id}/pledges", &["post"]),
     ];
     for (path, methods) in expected {
         let item = paths

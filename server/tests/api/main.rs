@@ -21,6 +21,7 @@ mod outreach_states;
 mod pages;
 mod platforms;
 mod practices;
+mod programme;
 mod pushed;
 mod revocation;
 mod server_functions;

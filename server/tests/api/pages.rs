@@ -205,6 +205,13 @@ async fn form_sign_in_then_pledge_then_home() {
     assert!(html.contains("秘密の保持に関する誓約"), "{html}");
     assert!(html.contains(r#"action="/auth/pledge""#));
     assert!(html.contains(&csrf), "the form carries the CSRF token");
+    // The network's own pledge (its first version), named in the form.
+    let shown = html
+        .split(r#"name="pledge" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form names the pledge version it shows")
+        .to_string();
 
     // Without the token: refused, nothing recorded.
     let r = form(&app, &client, "/auth/pledge", &[("agree", "yes")]).await;
@@ -228,7 +235,7 @@ async fn form_sign_in_then_pledge_then_home() {
         &app,
         &client,
         "/auth/pledge",
-        &[("csrf_token", &csrf), ("agree", "yes")],
+        &[("csrf_token", &csrf), ("agree", "yes"), ("pledge", &shown)],
     )
     .await;
     assert_see_other(&r, "/");

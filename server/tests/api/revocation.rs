@@ -28,10 +28,10 @@ const HIROSAKI: &str = "hirosaki@aomori.example";
 
 /// How long a stream may take to end once its session or entitlement has: signals are
 /// in process (or a NOTIFY on PostgreSQL), so this is generous.
-const ENDS_WITHIN: Duration = Duration::from_secs(3);
+pub(crate) const ENDS_WITHIN: Duration = Duration::from_secs(3);
 
 /// Opens `/api/v1/events` for `user` and waits for its `ready` event.
-async fn open_stream(user: &User) -> Response {
+pub(crate) async fn open_stream(user: &User) -> Response {
     let mut response = user
         .request(Method::GET, "/api/v1/events")
         .send()
@@ -51,7 +51,7 @@ async fn open_stream(user: &User) -> Response {
 }
 
 /// Reads the stream until its body ends; true if it ended within `within`.
-async fn ends_within(response: &mut Response, within: Duration) -> bool {
+pub(crate) async fn ends_within(response: &mut Response, within: Duration) -> bool {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let now = tokio::time::Instant::now();

@@ -14,7 +14,7 @@ const SHOKOKAI: &str = "shokokai@aomori.example";
 
 /// Every server function that needs a signed-in, pledged person, with arguments that
 /// are valid for Hirosaki's staff.
-const SIGNED_IN: [&str; 11] = [
+const SIGNED_IN: [&str; 18] = [
     "/sfn/platform_home?slug=hirosaki",
     "/sfn/invitations_page?slug=hirosaki",
     "/sfn/threads_page",
@@ -26,6 +26,13 @@ const SIGNED_IN: [&str; 11] = [
     "/sfn/practices_page?params[0][0]=q&params[0][1]=x",
     "/sfn/practice_page?id=00000000-0000-4000-8000-000000000000",
     "/sfn/practice_form_page",
+    "/sfn/users_page?slug=hirosaki",
+    "/sfn/kpis_page",
+    "/sfn/kpi_page?id=00000000-0000-4000-8000-000000000000",
+    "/sfn/inquiries_page",
+    "/sfn/inquiry_page?id=00000000-0000-4000-8000-000000000000",
+    "/sfn/inquiry_form_page",
+    "/sfn/programme_page?slug=hirosaki",
 ];
 
 /// The status and code of a server function's answer, checking the API's error shape.
@@ -134,6 +141,7 @@ async fn invisible_and_malformed_ids_are_404_and_400() {
         (&hirosaki, format!("/sfn/practice_page?id={nowhere}")),
         (&hirosaki, "/sfn/platform_home?slug=nowhere".to_string()),
         (&hirosaki, "/sfn/invitations_page?slug=nowhere".to_string()),
+        (&hirosaki, "/sfn/programme_page?slug=nowhere".to_string()),
         (
             &hirosaki,
             "/sfn/invitation_preview?token=nothing".to_string(),

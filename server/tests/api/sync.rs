@@ -390,6 +390,14 @@ async fn a_granted_role_brings_the_network_into_the_feed() {
     admin::grant_role(&app.db, id, aomori, Role::Observer)
         .await
         .expect("grant");
+    // Working in a second network means accepting its own pledge first.
+    let r = user.get(&format!("/api/v1/sync?since={cursor}")).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "pledge_required".into())
+    );
+    let r = user.post("/api/v1/me/pledge", &json!({})).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["accepted"], true);
     let (after, _) = pull_all(&user, cursor).await;
     assert!(ids(&after, "platform", "upsert").contains(&aomori.to_string()));
     assert!(!ids(&after, "platform", "upsert").contains(&iwate.platform_id.to_string()));
