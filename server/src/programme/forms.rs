@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use uuid::Uuid;
 
 use app::programme::{NewPledge, ProgrammeInput};
 
@@ -11,22 +12,27 @@ use crate::http::ApiResult;
 use crate::state::AppState;
 use crate::web::{back_or_error, PageForm};
 
+/// The platform a form's slug names (404 outside the actor's networks) and the page the
+/// form came from.
+async fn platform_and_page(
+    state: &AppState,
+    form: &PageForm,
+    slug: &str,
+) -> ApiResult<(Uuid, String)> {
+    let platform = form.actor.scope(&state.db).platform_by_slug(slug).await?;
+    Ok((platform.id, format!("/p/{}/programme", platform.slug)))
+}
+
 /// Rename the programme or change its age band.
 pub async fn update_programme(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     form: PageForm,
 ) -> ApiResult<Response> {
-    let platform = form.actor.scope(&state.db).platform_by_slug(&slug).await?;
-    let page = format!("/p/{}/programme", platform.slug);
+    let (platform, page) = platform_and_page(&state, &form, &slug).await?;
+    let input = ProgrammeInput::from_form(form.pairs());
     back_or_error(
-        super::update(
-            &state,
-            &form.actor,
-            platform.id,
-            ProgrammeInput::from_form(form.pairs()),
-        )
-        .await,
+        super::update(&state, &form.actor, platform, input).await,
         |_| format!("{page}?saved=programme"),
         &page,
     )
@@ -38,16 +44,10 @@ pub async fn new_pledge(
     Path(slug): Path<String>,
     form: PageForm,
 ) -> ApiResult<Response> {
-    let platform = form.actor.scope(&state.db).platform_by_slug(&slug).await?;
-    let page = format!("/p/{}/programme", platform.slug);
+    let (platform, page) = platform_and_page(&state, &form, &slug).await?;
+    let input = NewPledge::from_form(form.pairs());
     back_or_error(
-        super::new_pledge(
-            &state,
-            &form.actor,
-            platform.id,
-            NewPledge::from_form(form.pairs()),
-        )
-        .await,
+        super::new_pledge(&state, &form.actor, platform, input).await,
         // The secretary who saved it is asked to accept it too, like everyone else.
         |_| "/pledge".to_string(),
         &page,
