@@ -302,6 +302,27 @@ pub mod backend {
             &'a self,
             request: &'a Parts,
         ) -> BoxFuture<'a, crate::inquiries::InquiryFormPage>;
+        fn plans_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, crate::plans::PlansPage>;
+        /// One plan: the default view (`revision` 0) or a published revision.
+        fn plan_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+            revision: u32,
+        ) -> BoxFuture<'a, crate::plans::ImplementationPlan>;
+        fn plan_compare_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+            from: u32,
+            to: u32,
+        ) -> BoxFuture<'a, crate::plans::PlanComparison>;
+        /// The plan editor; with `id`, changing that plan.
+        fn plan_form_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: Option<uuid::Uuid>,
+        ) -> BoxFuture<'a, crate::plans::PlanFormPage>;
     }
 
     #[derive(Clone)]
@@ -449,6 +470,35 @@ pub async fn fetch_kpi_form_page(
     id: Option<uuid::Uuid>,
 ) -> Result<crate::kpis::KpiFormPage, AppError> {
     backend::with_request(move |b, parts| b.kpi_form_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "plans_page", input = GetUrl)]
+pub async fn fetch_plans_page() -> Result<crate::plans::PlansPage, AppError> {
+    backend::with_request(|b, parts| b.plans_page(parts)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "plan_page", input = GetUrl)]
+pub async fn fetch_plan_page(
+    id: uuid::Uuid,
+    revision: u32,
+) -> Result<crate::plans::ImplementationPlan, AppError> {
+    backend::with_request(move |b, parts| b.plan_page(parts, id, revision)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "plan_compare_page", input = GetUrl)]
+pub async fn fetch_plan_compare_page(
+    id: uuid::Uuid,
+    from: u32,
+    to: u32,
+) -> Result<crate::plans::PlanComparison, AppError> {
+    backend::with_request(move |b, parts| b.plan_compare_page(parts, id, from, to)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "plan_form_page", input = GetUrl)]
+pub async fn fetch_plan_form_page(
+    id: Option<uuid::Uuid>,
+) -> Result<crate::plans::PlanFormPage, AppError> {
+    backend::with_request(move |b, parts| b.plan_form_page(parts, id)).await
 }
 
 #[cfg(test)]

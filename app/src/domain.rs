@@ -373,6 +373,7 @@ pub enum ChangeKind {
     GoodPractice,
     Kpi,
     Inquiry,
+    Plan,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -384,6 +385,7 @@ text_enum!(ChangeKind {
     GoodPractice => "good_practice",
     Kpi => "kpi",
     Inquiry => "inquiry",
+    Plan => "plan",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -98,6 +98,9 @@ pub fn Layout(
                         <a href="/practices">{tr(Key::Practices)}</a>
                     </li>
                     <li>
+                        <a href="/plans">{tr(Key::Plans)}</a>
+                    </li>
+                    <li>
                         <a href="/kpis">{tr(Key::Kpis)}</a>
                     </li>
                     <li>

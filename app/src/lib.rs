@@ -17,6 +17,7 @@ pub mod kpis;
 pub mod notifications;
 pub mod outreach;
 pub mod personal_data;
+pub mod plans;
 pub mod practices;
 pub mod programme;
 pub mod threads;
@@ -177,6 +178,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inquiries/new") view={Lazy::<inquiries::InquiryNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/inquiries/:id") view={Lazy::<inquiries::InquiryRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis") view={Lazy::<kpis::KpisListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans") view={Lazy::<plans::PlansListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans/new") view={Lazy::<plans::PlanNewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans/:id") view={Lazy::<plans::PlanRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans/:id/edit") view={Lazy::<plans::PlanEditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans/:id/print") view={Lazy::<plans::PlanPrintRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans/:id/compare") view={Lazy::<plans::PlanCompareRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/new") view={Lazy::<kpis::KpiNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/:id") view={Lazy::<kpis::KpiRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/:id/edit") view={Lazy::<kpis::KpiEditRoute>::new()} ssr=SsrMode::Async/>

@@ -17,6 +17,7 @@ const FEATURES = [
   { link: '連絡調整', path: '/threads', heading: '連絡調整' },
   { link: '依頼', path: '/outreach', heading: '働きかけ・受け入れ先開拓の依頼' },
   { link: '好事例', path: '/practices', heading: '好事例ライブラリ' },
+  { link: '事業実施計画', path: '/plans', heading: '事業実施計画' },
   { link: 'KPI', path: '/kpis', heading: 'KPI・進捗管理' },
   { link: '照会', path: '/inquiries', heading: '照会' },
   { link: '通知', path: '/notifications', heading: '通知' },

@@ -345,6 +345,7 @@ pub async fn revoke_role(
     sync::lost_records_for_user(db, user_id, &lost_platforms, &lost_networks).await?;
     if matches!(role, Role::Coordinator | Role::Admin) {
         crate::kpis::secretariat_lost(db, user_id, platform_id).await?;
+        crate::plans::secretariat_lost(db, user_id, platform_id).await?;
     }
     txn.commit().await?;
     Ok(true)

@@ -408,6 +408,68 @@ impl Backend for PageBackend {
         )
     }
 
+    fn plans_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, app::plans::PlansPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                Ok(app::plans::PlansPage {
+                    plans: crate::plans::list(&self.0, &actor).await?,
+                    can_create: !actor.kpi_secretariat_of().is_empty(),
+                })
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn plan_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+        revision: u32,
+    ) -> BoxFuture<'a, app::plans::ImplementationPlan> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                if revision == 0 {
+                    crate::plans::get(&self.0, &actor, id).await
+                } else {
+                    crate::plans::get_revision(&self.0, &actor, id, revision).await
+                }
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn plan_compare_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+        from: u32,
+        to: u32,
+    ) -> BoxFuture<'a, app::plans::PlanComparison> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::plans::compare::compare(&self.0, &actor, id, from, to).await
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn plan_form_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: Option<uuid::Uuid>,
+    ) -> BoxFuture<'a, app::plans::PlanFormPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::plans::form_page(&self.0, &actor, id).await
+            }
+            .map_err_app(),
+        )
+    }
+
     fn kpis_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, app::kpis::KpisPage> {
         Box::pin(
             async move {

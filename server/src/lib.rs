@@ -20,6 +20,7 @@ pub mod kpis;
 pub mod notifications;
 pub mod openapi;
 pub mod outreach;
+pub mod plans;
 pub mod platforms;
 pub mod policy;
 pub mod practice_generator;

@@ -4,8 +4,8 @@
 use utoipa::OpenApi;
 
 use crate::{
-    accounts, home, inquiries, kpis, notifications, outreach, platforms, practices, programme,
-    sync, threads,
+    accounts, home, inquiries, kpis, notifications, outreach, plans, platforms, practices,
+    programme, sync, threads,
 };
 
 #[derive(OpenApi)]
@@ -92,6 +92,19 @@ use crate::{
         kpis::routes::publish_kpi,
         kpis::routes::enter_actual,
         kpis::routes::publish_actuals,
+        plans::routes::list_plans,
+        plans::routes::create_plan,
+        plans::routes::get_plan,
+        plans::routes::update_plan,
+        plans::routes::delete_plan,
+        plans::routes::add_item,
+        plans::routes::update_item,
+        plans::routes::remove_item,
+        plans::routes::report_progress,
+        plans::routes::publish_plan,
+        plans::routes::get_revision,
+        plans::routes::compare_revisions,
+        plans::routes::annual_report,
         programme::routes::get_programme,
         programme::routes::update_programme,
         programme::routes::create_pledge,
@@ -105,6 +118,7 @@ use crate::{
         (name = "practices", description = "The good-practice library (好事例): visibility, featuring (周知), adoption (参考にした)"),
         (name = "inquiries", description = "Inquiries (照会): typed questions a platform's secretariat asks member organisations, their answers, returns and acceptance"),
         (name = "kpis", description = "KPIs (KPI・実績・進捗管理): definitions, each organisation's share per 年度, progress against targets"),
+        (name = "plans", description = "The implementation plan (事業実施計画): the working copy, published revisions, comparison, plan items (実施事業) and their progress"),
         (name = "programme", description = "A prefectural network's programme (事業名, target ages) and its versioned confidentiality pledge (誓約)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),

@@ -174,3 +174,22 @@ pub async fn checked_members(
     }
     Ok(out)
 }
+
+/// Takes `platform_id`'s row lock for the rest of the transaction with a write that
+/// changes nothing (on SQLite the database's write lock), so that writes which check the
+/// platform's other records before adding one (a pledge's next number, a plan period's
+/// overlap) are serialised. Call it first in the transaction.
+pub async fn lock_platform(
+    txn: &impl sea_orm::ConnectionTrait,
+    platform_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::entities::platform;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    platform::Entity::update_many()
+        .col_expr(platform::Column::Name, Expr::col(platform::Column::Name))
+        .filter(platform::Column::Id.eq(platform_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}

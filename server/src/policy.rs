@@ -513,6 +513,33 @@ impl Scope<'_> {
             .ok_or(ApiError::NotFound)
     }
 
+    /// The implementation plans the actor may read: every plan of a prefectural platform
+    /// whose secretariat they are (a working copy never published too), and a published
+    /// one (revision ≥ 1) of their network. What of it they read (the working copy or the
+    /// latest revision) is `crate::plans`' view, by `Actor::kpi_secretariat_of`.
+    pub fn plan_visible(&self) -> Condition {
+        use crate::entities::implementation_plan as plan;
+        Condition::all().add(plan::Column::DeletedAt.is_null()).add(
+            Condition::any()
+                .add(plan::Column::PlatformId.is_in(self.actor.kpi_secretariat_of()))
+                .add(
+                    Condition::all().add(plan::Column::Revision.gt(0)).add(
+                        plan::Column::PlatformId.is_in(self.actor.network_roots.iter().copied()),
+                    ),
+                ),
+        )
+    }
+
+    /// One plan, if the actor may read it; anyone else gets 404.
+    pub async fn plan(&self, id: Uuid) -> ApiResult<crate::entities::implementation_plan::Model> {
+        use crate::entities::implementation_plan as plan;
+        plan::Entity::find_by_id(id)
+            .filter(self.plan_visible())
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
     /// The inquiries the actor may read: every inquiry of a platform whose secretariat
     /// they are (drafts too), and a sent or withdrawn one that asks their organisation.
     /// What of it they see (every answer, or their organisation's own) is

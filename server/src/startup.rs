@@ -165,6 +165,7 @@ pub fn router(state: AppState) -> Router {
         .merge(practices::routes::router())
         .merge(crate::kpis::routes::router())
         .merge(crate::inquiries::routes::router())
+        .merge(crate::plans::routes::router())
         .merge(crate::programme::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
@@ -274,6 +275,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/p/{slug}/pledges",
             post(crate::programme::forms::new_pledge),
+        )
+        .route("/plans", post(crate::plans::forms::create_plan))
+        .route("/plans/{id}/edit", post(crate::plans::forms::edit_plan))
+        .route("/plans/{id}/items", post(crate::plans::forms::write_item))
+        .route(
+            "/plans/{id}/publish",
+            post(crate::plans::forms::publish_plan),
+        )
+        .route(
+            "/plans/{id}/items/{item_id}/progress",
+            post(crate::plans::forms::report_progress),
         )
         .route("/kpis", post(crate::kpis::forms::create_kpi))
         .route("/kpis/{id}/edit", post(crate::kpis::forms::edit_kpi))

@@ -47,7 +47,7 @@ pub(super) fn status_key(s: KpiStatus) -> Key {
     }
 }
 
-pub(super) fn progress_key(s: ProgressStatus) -> Key {
+pub fn progress_key(s: ProgressStatus) -> Key {
     match s {
         ProgressStatus::OnTrack => Key::ProgressOnTrack,
         ProgressStatus::AtRisk => Key::ProgressAtRisk,
@@ -75,7 +75,7 @@ pub(super) fn figure(value: Option<f64>, lang: Lang) -> String {
     }
 }
 
-pub(super) fn group_digits(v: f64) -> String {
+pub(crate) fn group_digits(v: f64) -> String {
     let rounded = (v * 10.0).round() / 10.0;
     let negative = rounded < 0.0;
     let abs = rounded.abs();

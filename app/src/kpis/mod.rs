@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::text_enum;
 
 mod form;
-mod labels;
+pub mod labels;
 mod list;
 mod page;
 pub mod progress;

@@ -29,6 +29,9 @@ pub struct Records {
     /// Inquiries as the feed sent them, kept as JSON for the same reason
     /// (`crate::inquiries::stored`).
     pub inquiries: HashMap<Uuid, serde_json::Value>,
+    /// Implementation plans as the feed sent them, kept as JSON likewise
+    /// (`crate::plans::stored`).
+    pub plans: HashMap<Uuid, serde_json::Value>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -107,6 +110,7 @@ impl Records {
             ChangeKind::GoodPractice => vec![put(&mut self.practices, change).0],
             ChangeKind::Kpi => vec![put(&mut self.kpis, change).0],
             ChangeKind::Inquiry => vec![put(&mut self.inquiries, change).0],
+            ChangeKind::Plan => vec![put(&mut self.plans, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -146,6 +150,7 @@ impl Records {
             Some(ChangeKind::GoodPractice) => restore_into(&mut self.practices, id, json),
             Some(ChangeKind::Kpi) => restore_into(&mut self.kpis, id, json),
             Some(ChangeKind::Inquiry) => restore_into(&mut self.inquiries, id, json),
+            Some(ChangeKind::Plan) => restore_into(&mut self.plans, id, json),
             None => {}
         }
     }

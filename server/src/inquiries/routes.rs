@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -191,23 +190,5 @@ pub async fn export_answers(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let (title, bytes) = super::export::xlsx(&state, &actor, id).await?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    let name = crate::http::extract::percent_encode(&format!("{title}.xlsx"));
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"inquiry.xlsx\"; filename*=UTF-8''{name}"
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(crate::http::xlsx_download("inquiry.xlsx", &title, bytes))
 }

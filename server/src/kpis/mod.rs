@@ -153,7 +153,7 @@ fn figure(field: &str, value: f64) -> ApiResult<f64> {
     }
 }
 
-fn fiscal_year(field: &str, year: i32) -> ApiResult<i32> {
+pub(crate) fn fiscal_year(field: &str, year: i32) -> ApiResult<i32> {
     if (FIRST_FISCAL_YEAR..=LAST_FISCAL_YEAR).contains(&year) {
         Ok(year)
     } else {
@@ -406,7 +406,7 @@ pub async fn for_feed(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Kp
 }
 
 /// The prefectural platform a new KPI is for: one whose secretariat the actor is.
-fn secretariat_platform(actor: &Actor, asked: Option<Uuid>) -> ApiResult<Uuid> {
+pub(crate) fn secretariat_platform(actor: &Actor, asked: Option<Uuid>) -> ApiResult<Uuid> {
     let mine = actor.kpi_secretariat_of();
     match asked {
         Some(id) if mine.contains(&id) => Ok(id),
@@ -462,7 +462,7 @@ async fn managed(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<kpi::Mo
     Ok(row)
 }
 
-fn edit_conflict(what: &str) -> ApiError {
+pub(crate) fn edit_conflict(what: &str) -> ApiError {
     ApiError::Conflict {
         code: "edit_conflict",
         message: format!("The {what} changed meanwhile: load it again and repeat your change."),

@@ -12,7 +12,7 @@ pub mod forms;
 pub mod routes;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -205,11 +205,7 @@ pub async fn new_pledge(
 
     let txn = state.db.begin().await?;
     // Serialises two secretaries: the second waits here and numbers after the first.
-    platform::Entity::update_many()
-        .col_expr(platform::Column::Name, Expr::col(platform::Column::Name))
-        .filter(platform::Column::Id.eq(root.id))
-        .exec(&txn)
-        .await?;
+    crate::platforms::lock_platform(&txn, root.id).await?;
     let last = pledge::Entity::find()
         .filter(pledge::Column::NetworkId.eq(root.id))
         .order_by_desc(pledge::Column::Version)

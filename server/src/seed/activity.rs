@@ -119,6 +119,16 @@ pub async fn mid_year(state: &AppState) -> ApiResult<()> {
     super::council::inquiries(state, &people, contributors, placements)
         .await
         .map_err(|e| in_part("inquiries", e))?;
+    // The plan's items serve the placements KPI and the regular-employment one.
+    let regular = crate::kpis::list(state, people.get(COORDINATOR))
+        .await?
+        .into_iter()
+        .find(|k| k.definition.name.contains("正規雇用"))
+        .map(|k| k.id);
+    let served: Vec<Uuid> = std::iter::once(placements).chain(regular).collect();
+    super::plan::plan(state, &people, contributors, &served)
+        .await
+        .map_err(|e| in_part("implementation plan", e))?;
     Ok(())
 }
 

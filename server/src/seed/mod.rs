@@ -4,6 +4,7 @@
 
 pub mod activity;
 mod council;
+mod plan;
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 

@@ -368,6 +368,7 @@ pub(super) async fn record_for(
         ChangeKind::OutreachRequest => visible(crate::outreach::for_feed(state, actor, id).await),
         ChangeKind::Kpi => visible(crate::kpis::for_feed(state, actor, id).await),
         ChangeKind::Inquiry => visible(crate::inquiries::for_feed(state, actor, id).await),
+        ChangeKind::Plan => visible(crate::plans::for_feed(state, actor, id).await),
         ChangeKind::Notification => visible(crate::notifications::for_feed(state, actor, id).await),
     }
 }

@@ -176,9 +176,13 @@ pub fn personal(kind: ChangeKind) -> bool {
 }
 
 /// The kinds whose payload is built per reader class and shared. Notifications are each
-/// one person's, so sharing them would gain nothing.
+/// one person's, so sharing them would gain nothing. A plan's working copy changes are
+/// told to the secretariat's users alone (the network's view, the published revision, did
+/// not change), and changes to single users do not renew a shared payload's key: plans are
+/// built per reader (few records, changed rarely), so the secretariat never gets one from
+/// before its last edit.
 pub fn shared(kind: ChangeKind) -> bool {
-    !matches!(kind, ChangeKind::Notification)
+    !matches!(kind, ChangeKind::Notification | ChangeKind::Plan)
 }
 
 /// Recently built payloads, at most [`ViewCache::CAPACITY_BYTES`] of them counted as

@@ -151,6 +151,51 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
         asked[0]["can_answer_for"],
         json!(app.organisation_id("弘前市").await)
     );
+    // The second-stage plan, extended to 令和8年度 as revision 2, every group with items
+    // in progress, one stopped and one done; 青森市 reported its own item.
+    let plans = hirosaki.get_json("/api/v1/plans").await;
+    let plan = &plans.as_array().unwrap()[0];
+    assert_eq!(plan["revision"], 2);
+    assert_eq!(plan["content"]["period_end"], 2026);
+    assert_eq!(
+        plan["revisions"][0]["note"]
+            .as_str()
+            .map(|n| n.contains("延長")),
+        Some(true)
+    );
+    let statuses: Vec<&str> = plan["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    for status in ["in_progress", "stopped", "done"] {
+        assert!(statuses.contains(&status), "{status}: {statuses:?}");
+    }
+    for group in [
+        "unstable_employment",
+        "long_term_unemployed",
+        "social_participation",
+    ] {
+        assert!(
+            plan["content"]["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["target_group"] == group),
+            "{group}"
+        );
+    }
+    let compared = hirosaki
+        .get_json(&format!(
+            "/api/v1/plans/{}/compare?from=1&to=2",
+            plan["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        compared["sections"][1]["changed"], true,
+        "the period section was revised"
+    );
     // Each kind of demo user signs in to a to-do list with something on it.
     for (who, part) in [
         ("coordinator@aomori.example", "awaiting_total"),

@@ -19,6 +19,7 @@ mod outreach;
 mod outreach_pages;
 mod outreach_states;
 mod pages;
+mod plans;
 mod platforms;
 mod practices;
 mod programme;
