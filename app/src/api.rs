@@ -303,6 +303,15 @@ pub mod backend {
             request: &'a Parts,
         ) -> BoxFuture<'a, crate::inquiries::InquiryFormPage>;
         fn plans_page<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, crate::plans::PlansPage>;
+        fn proposals_page<'a>(
+            &'a self,
+            request: &'a Parts,
+        ) -> BoxFuture<'a, crate::proposals::ProposalsPage>;
+        fn proposal_page<'a>(
+            &'a self,
+            request: &'a Parts,
+            id: uuid::Uuid,
+        ) -> BoxFuture<'a, crate::proposals::PolicyProposal>;
         /// One plan: the default view (`revision` 0) or a published revision.
         fn plan_page<'a>(
             &'a self,
@@ -470,6 +479,18 @@ pub async fn fetch_kpi_form_page(
     id: Option<uuid::Uuid>,
 ) -> Result<crate::kpis::KpiFormPage, AppError> {
     backend::with_request(move |b, parts| b.kpi_form_page(parts, id)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "proposals_page", input = GetUrl)]
+pub async fn fetch_proposals_page() -> Result<crate::proposals::ProposalsPage, AppError> {
+    backend::with_request(|b, parts| b.proposals_page(parts)).await
+}
+
+#[server(prefix = "/sfn", endpoint = "proposal_page", input = GetUrl)]
+pub async fn fetch_proposal_page(
+    id: uuid::Uuid,
+) -> Result<crate::proposals::PolicyProposal, AppError> {
+    backend::with_request(move |b, parts| b.proposal_page(parts, id)).await
 }
 
 #[server(prefix = "/sfn", endpoint = "plans_page", input = GetUrl)]

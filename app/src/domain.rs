@@ -374,6 +374,7 @@ pub enum ChangeKind {
     Kpi,
     Inquiry,
     Plan,
+    Proposal,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -386,6 +387,7 @@ text_enum!(ChangeKind {
     Kpi => "kpi",
     Inquiry => "inquiry",
     Plan => "plan",
+    Proposal => "proposal",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -543,6 +543,7 @@ mod tests {
             message_id: Some(Uuid::new_v4()),
             outreach_request_id: None,
             inquiry_id: None,
+            proposal_id: None,
             subject: format!("subject {minute}"),
             excerpt: String::new(),
             by: Some(user("author")),

@@ -113,6 +113,9 @@ pub fn Layout(
                         </a>
                     </li>
                     <li>
+                        <a href="/proposals">{tr(Key::Proposals)}</a>
+                    </li>
+                    <li>
                         <a href="/notifications">
                             {tr(Key::Notifications)}
                             <NavCount

@@ -20,6 +20,7 @@ pub mod personal_data;
 pub mod plans;
 pub mod practices;
 pub mod programme;
+pub mod proposals;
 pub mod threads;
 pub mod wareki;
 
@@ -184,6 +185,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/plans/:id/edit") view={Lazy::<plans::PlanEditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/plans/:id/print") view={Lazy::<plans::PlanPrintRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/plans/:id/compare") view={Lazy::<plans::PlanCompareRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/proposals") view={Lazy::<proposals::ProposalsListRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/proposals/new") view={Lazy::<proposals::ProposalNewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/proposals/:id") view={Lazy::<proposals::ProposalRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/new") view={Lazy::<kpis::KpiNewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/:id") view={Lazy::<kpis::KpiRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kpis/:id/edit") view={Lazy::<kpis::KpiEditRoute>::new()} ssr=SsrMode::Async/>

@@ -20,6 +20,7 @@ const FEATURES = [
   { link: '事業実施計画', path: '/plans', heading: '事業実施計画' },
   { link: 'KPI', path: '/kpis', heading: 'KPI・進捗管理' },
   { link: '照会', path: '/inquiries', heading: '照会' },
+  { link: '政策提案', path: '/proposals', heading: '政策提案' },
   { link: '通知', path: '/notifications', heading: '通知' },
 ] as const;
 

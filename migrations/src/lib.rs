@@ -17,6 +17,7 @@ mod m20261202_000010_inquiries;
 mod m20261202_000011_inquiry_kpi_links;
 mod m20261203_000012_network_programmes;
 mod m20261203_000013_implementation_plans;
+mod m20261203_000014_policy_proposals;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_inquiry_kpi_links::Migration),
             Box::new(m20261203_000012_network_programmes::Migration),
             Box::new(m20261203_000013_implementation_plans::Migration),
+            Box::new(m20261203_000014_policy_proposals::Migration),
         ]
     }
 }

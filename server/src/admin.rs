@@ -291,6 +291,56 @@ pub async fn grant_role(
     Ok(())
 }
 
+/// A user no longer the secretariat of `platform_id` (a revoked coordinator or
+/// administrator role) may still read some of its records through another role there, so
+/// nothing counts as lost by platform; yet their device holds what only the secretariat
+/// sees: draft KPIs and unpublished shares, plan working copies, proposals and the
+/// secretariat's notes on them. Each such record of the platform is sent to that user
+/// again, as they may see it now (a tombstone, or the members' view). Call it in the
+/// revoking transaction.
+async fn secretariat_lost(
+    txn: &impl ConnectionTrait,
+    user: Uuid,
+    platform_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::entities::{implementation_plan as plan, kpi, policy_proposal as proposal};
+    let kpis: Vec<Uuid> = kpi::Entity::find()
+        .filter(kpi::Column::PlatformId.eq(platform_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    sync::resend_to_user(txn, user, ChangeKind::Kpi, &kpis).await?;
+    let plans: Vec<Uuid> = plan::Entity::find()
+        .filter(plan::Column::PlatformId.eq(platform_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    sync::resend_to_user(txn, user, ChangeKind::Plan, &plans).await?;
+    let proposals: Vec<Uuid> = proposal::Entity::find()
+        .filter(proposal::Column::PlatformId.eq(platform_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    sync::resend_to_user(txn, user, ChangeKind::Proposal, &proposals).await?;
+    // The notifications of submissions the user may no longer see (their subject is the
+    // proposal's title) go too.
+    let notifications: Vec<Uuid> = crate::entities::notification::Entity::find()
+        .filter(crate::entities::notification::Column::UserId.eq(user))
+        .filter(crate::entities::notification::Column::ProposalId.is_in(proposals))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    sync::resend_to_user(txn, user, ChangeKind::Notification, &notifications).await
+}
+
 /// Takes a role away, in one transaction: the role row goes; a platform never loses its
 /// last coordinator (`last_coordinator`); every session of the user ends (their next
 /// request is 401 `session_ended`, their event streams close); and each record that left
@@ -344,8 +394,20 @@ pub async fn revoke_role(
     sync::notify_account(db, user_id).await?;
     sync::lost_records_for_user(db, user_id, &lost_platforms, &lost_networks).await?;
     if matches!(role, Role::Coordinator | Role::Admin) {
-        crate::kpis::secretariat_lost(db, user_id, platform_id).await?;
-        crate::plans::secretariat_lost(db, user_id, platform_id).await?;
+        secretariat_lost(db, user_id, platform_id).await?;
+    }
+    // Their organisation's proposals to a network they left were addressed to the
+    // organisation, not to the network: send each again (a tombstone now).
+    if !lost_networks.is_empty() {
+        use crate::entities::policy_proposal as proposal;
+        let proposals: Vec<Uuid> = proposal::Entity::find()
+            .filter(proposal::Column::PlatformId.is_in(lost_networks.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        sync::resend_to_user(db, user_id, ChangeKind::Proposal, &proposals).await?;
     }
     txn.commit().await?;
     Ok(true)

@@ -421,6 +421,33 @@ impl Backend for PageBackend {
         )
     }
 
+    fn proposals_page<'a>(
+        &'a self,
+        request: &'a Parts,
+    ) -> BoxFuture<'a, app::proposals::ProposalsPage> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::proposals::page(&self.0, &actor).await
+            }
+            .map_err_app(),
+        )
+    }
+
+    fn proposal_page<'a>(
+        &'a self,
+        request: &'a Parts,
+        id: uuid::Uuid,
+    ) -> BoxFuture<'a, app::proposals::PolicyProposal> {
+        Box::pin(
+            async move {
+                let actor = self.authorized(request).await?;
+                crate::proposals::get(&self.0, &actor, id).await
+            }
+            .map_err_app(),
+        )
+    }
+
     fn plan_page<'a>(
         &'a self,
         request: &'a Parts,

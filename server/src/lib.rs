@@ -26,6 +26,7 @@ pub mod policy;
 pub mod practice_generator;
 pub mod practices;
 pub mod programme;
+pub mod proposals;
 pub mod seed;
 pub mod startup;
 pub mod state;

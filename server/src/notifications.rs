@@ -23,7 +23,9 @@ use app::domain::{ChangeKind, ChangeOp, ErrorBody};
 use app::notifications::{Notification, NotificationKind};
 
 use crate::accounts::{user_summary, Authorized};
-use crate::entities::{inquiry, liaison_thread, message, notification, outreach_request, user};
+use crate::entities::{
+    inquiry, liaison_thread, message, notification, outreach_request, policy_proposal, user,
+};
 use crate::http::{ApiError, ApiPath, ApiResult};
 use crate::policy::Actor;
 use crate::state::AppState;
@@ -81,6 +83,7 @@ pub enum About {
     Message { thread_id: Uuid, message_id: Uuid },
     Outreach(Uuid),
     Inquiry(Uuid),
+    Proposal(Uuid),
 }
 
 /// Records a notification for a user inside the caller's transaction, and sends it to
@@ -93,13 +96,14 @@ pub async fn notify(
     by: Uuid,
 ) -> Result<(), sea_orm::DbErr> {
     let id = Uuid::new_v4();
-    let (thread_id, message_id, outreach_request_id, inquiry_id) = match about {
+    let (thread_id, message_id, outreach_request_id, inquiry_id, proposal_id) = match about {
         About::Message {
             thread_id,
             message_id,
-        } => (Some(thread_id), Some(message_id), None, None),
-        About::Outreach(request) => (None, None, Some(request), None),
-        About::Inquiry(inquiry) => (None, None, None, Some(inquiry)),
+        } => (Some(thread_id), Some(message_id), None, None, None),
+        About::Outreach(request) => (None, None, Some(request), None, None),
+        About::Inquiry(inquiry) => (None, None, None, Some(inquiry), None),
+        About::Proposal(proposal) => (None, None, None, None, Some(proposal)),
     };
     notification::Entity::insert(notification::ActiveModel {
         id: sea_orm::ActiveValue::Set(id),
@@ -109,6 +113,7 @@ pub async fn notify(
         message_id: sea_orm::ActiveValue::Set(message_id),
         outreach_request_id: sea_orm::ActiveValue::Set(outreach_request_id),
         inquiry_id: sea_orm::ActiveValue::Set(inquiry_id),
+        proposal_id: sea_orm::ActiveValue::Set(proposal_id),
         actor_id: sea_orm::ActiveValue::Set(Some(by)),
         created_at: sea_orm::ActiveValue::Set(Utc::now()),
         read_at: sea_orm::ActiveValue::Set(None),
@@ -140,11 +145,13 @@ fn visible_to(actor: &Actor, state: &AppState) -> sea_orm::Select<notification::
                         .in_subquery(scope.outreach_ids_visible()),
                 )
                 .add(notification::Column::InquiryId.in_subquery(scope.inquiry_ids_visible()))
+                .add(notification::Column::ProposalId.in_subquery(scope.proposal_ids_visible()))
                 .add(
                     Condition::all()
                         .add(notification::Column::ThreadId.is_null())
                         .add(notification::Column::OutreachRequestId.is_null())
-                        .add(notification::Column::InquiryId.is_null()),
+                        .add(notification::Column::InquiryId.is_null())
+                        .add(notification::Column::ProposalId.is_null()),
                 ),
         )
 }
@@ -172,6 +179,13 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
         .await?
         .into_iter()
         .map(|i| (i.id, i.title))
+        .collect();
+    let proposal_titles: HashMap<Uuid, String> = policy_proposal::Entity::find()
+        .filter(policy_proposal::Column::Id.is_in(rows.iter().filter_map(|r| r.proposal_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.title))
         .collect();
     let messages: HashMap<Uuid, message::Model> = message::Entity::find()
         .filter(message::Column::Id.is_in(rows.iter().filter_map(|r| r.message_id)))
@@ -205,6 +219,7 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
                 message_id: row.message_id,
                 outreach_request_id: row.outreach_request_id,
                 inquiry_id: row.inquiry_id,
+                proposal_id: row.proposal_id,
                 subject: row
                     .thread_id
                     .and_then(|id| subjects.get(&id).cloned())
@@ -215,6 +230,10 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
                     .or_else(|| {
                         row.inquiry_id
                             .and_then(|id| inquiry_titles.get(&id).cloned())
+                    })
+                    .or_else(|| {
+                        row.proposal_id
+                            .and_then(|id| proposal_titles.get(&id).cloned())
                     })
                     .unwrap_or_default(),
                 excerpt: message

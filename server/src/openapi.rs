@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::{
     accounts, home, inquiries, kpis, notifications, outreach, plans, platforms, practices,
-    programme, sync, threads,
+    programme, proposals, sync, threads,
 };
 
 #[derive(OpenApi)]
@@ -105,6 +105,11 @@ use crate::{
         plans::routes::get_revision,
         plans::routes::compare_revisions,
         plans::routes::annual_report,
+        proposals::routes::list_proposals,
+        proposals::routes::submit_proposal,
+        proposals::routes::get_proposal,
+        proposals::routes::take_step,
+        proposals::routes::write_note,
         programme::routes::get_programme,
         programme::routes::update_programme,
         programme::routes::create_pledge,
@@ -119,6 +124,7 @@ use crate::{
         (name = "inquiries", description = "Inquiries (照会): typed questions a platform's secretariat asks member organisations, their answers, returns and acceptance"),
         (name = "kpis", description = "KPIs (KPI・実績・進捗管理): definitions, each organisation's share per 年度, progress against targets"),
         (name = "plans", description = "The implementation plan (事業実施計画): the working copy, published revisions, comparison, plan items (実施事業) and their progress"),
+        (name = "proposals", description = "Policy proposals (政策提案) from members to the secretariat: submission, review, the official answer, its publication, withdrawal"),
         (name = "programme", description = "A prefectural network's programme (事業名, target ages) and its versioned confidentiality pledge (誓約)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),

@@ -587,6 +587,47 @@ impl Scope<'_> {
             .ok_or(ApiError::NotFound)
     }
 
+    /// The policy proposals the actor may read: every proposal to a prefectural platform
+    /// whose secretariat they are, their own organisation's to their networks, and one of
+    /// their networks whose answer the secretariat published. What of it they see (the
+    /// secretariat's note or not) is `crate::proposals`' view.
+    pub fn proposal_visible(&self) -> Condition {
+        use crate::entities::policy_proposal as proposal;
+        let roots = || self.actor.network_roots.iter().copied();
+        Condition::any()
+            .add(proposal::Column::PlatformId.is_in(self.actor.kpi_secretariat_of()))
+            .add(
+                Condition::all()
+                    .add(proposal::Column::OrganisationId.eq(self.actor.organisation.id))
+                    .add(proposal::Column::PlatformId.is_in(roots())),
+            )
+            .add(
+                Condition::all()
+                    .add(proposal::Column::AnswerPublished.eq(true))
+                    .add(proposal::Column::PlatformId.is_in(roots())),
+            )
+    }
+
+    /// The ids of the proposals the actor may read, as a subquery (notifications).
+    pub fn proposal_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+        use crate::entities::policy_proposal as proposal;
+        sea_orm::sea_query::Query::select()
+            .column(proposal::Column::Id)
+            .from(proposal::Entity)
+            .cond_where(self.proposal_visible())
+            .to_owned()
+    }
+
+    /// One proposal, if the actor may read it; anyone else gets 404.
+    pub async fn proposal(&self, id: Uuid) -> ApiResult<crate::entities::policy_proposal::Model> {
+        use crate::entities::policy_proposal as proposal;
+        proposal::Entity::find_by_id(id)
+            .filter(self.proposal_visible())
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
     /// A platform the actor may run (invite into): 404 when they may not see it, 403
     /// when they see it but hold no coordinator role there.
     pub async fn platform_to_manage(&self, platform_id: Uuid) -> ApiResult<Platform> {

@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::kpis::routes::router())
         .merge(crate::inquiries::routes::router())
         .merge(crate::plans::routes::router())
+        .merge(crate::proposals::routes::router())
         .merge(crate::programme::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
@@ -276,6 +277,9 @@ pub fn router(state: AppState) -> Router {
             "/p/{slug}/pledges",
             post(crate::programme::forms::new_pledge),
         )
+        .route("/proposals", post(crate::proposals::forms::submit))
+        .route("/proposals/{id}/steps", post(crate::proposals::forms::step))
+        .route("/proposals/{id}/note", post(crate::proposals::forms::note))
         .route("/plans", post(crate::plans::forms::create_plan))
         .route("/plans/{id}/edit", post(crate::plans::forms::edit_plan))
         .route("/plans/{id}/items", post(crate::plans::forms::write_item))

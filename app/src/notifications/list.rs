@@ -96,7 +96,10 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         (Some(thread), None, _, _) => format!("/threads/{thread}"),
         (None, _, Some(request), _) => format!("/outreach/{request}"),
         (None, _, None, Some(inquiry)) => format!("/inquiries/{inquiry}"),
-        _ => "/notifications".into(),
+        _ => match notification.proposal_id {
+            Some(proposal) => format!("/proposals/{proposal}"),
+            None => "/notifications".into(),
+        },
     };
     let who = notification
         .by
@@ -114,6 +117,8 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         NotificationKind::InquiryReminded => Key::InquiryRemindedNote,
         NotificationKind::InquiryReturned => Key::InquiryReturnedNote,
         NotificationKind::InquiryWithdrawn => Key::InquiryWithdrawnNote,
+        NotificationKind::ProposalSubmitted => Key::ProposalSubmittedNote,
+        NotificationKind::ProposalAnswered => Key::ProposalAnsweredNote,
     };
     let at = notification.created_at;
     let read_one = move |ev: leptos::ev::SubmitEvent| {

@@ -42,6 +42,10 @@ pub enum NotificationKind {
     InquiryReturned,
     /// The sender withdrew an inquiry to their organisation.
     InquiryWithdrawn,
+    /// A member submitted a policy proposal (to the secretariat).
+    ProposalSubmitted,
+    /// The secretariat answered their organisation's policy proposal.
+    ProposalAnswered,
 }
 text_enum!(NotificationKind {
     Mention => "mention",
@@ -54,6 +58,8 @@ text_enum!(NotificationKind {
     InquiryReminded => "inquiry_reminded",
     InquiryReturned => "inquiry_returned",
     InquiryWithdrawn => "inquiry_withdrawn",
+    ProposalSubmitted => "proposal_submitted",
+    ProposalAnswered => "proposal_answered",
 });
 
 /// A notification for one user (`GET /api/v1/notifications`), kept until read.
@@ -67,9 +73,12 @@ pub struct Notification {
     pub message_id: Option<Uuid>,
     /// …or the outreach request…
     pub outreach_request_id: Option<Uuid>,
-    /// …or the inquiry.
+    /// …or the inquiry…
     #[serde(default)]
     pub inquiry_id: Option<Uuid>,
+    /// …or the policy proposal.
+    #[serde(default)]
+    pub proposal_id: Option<Uuid>,
     /// The thread's subject, the request's or the inquiry's title.
     pub subject: String,
     /// The start of the message, as it reads now (empty once deleted).

@@ -32,6 +32,9 @@ pub struct Records {
     /// Implementation plans as the feed sent them, kept as JSON likewise
     /// (`crate::plans::stored`).
     pub plans: HashMap<Uuid, serde_json::Value>,
+    /// Policy proposals as the feed sent them, kept as JSON likewise
+    /// (`crate::proposals::stored`).
+    pub proposals: HashMap<Uuid, serde_json::Value>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -111,6 +114,7 @@ impl Records {
             ChangeKind::Kpi => vec![put(&mut self.kpis, change).0],
             ChangeKind::Inquiry => vec![put(&mut self.inquiries, change).0],
             ChangeKind::Plan => vec![put(&mut self.plans, change).0],
+            ChangeKind::Proposal => vec![put(&mut self.proposals, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -151,6 +155,7 @@ impl Records {
             Some(ChangeKind::Kpi) => restore_into(&mut self.kpis, id, json),
             Some(ChangeKind::Inquiry) => restore_into(&mut self.inquiries, id, json),
             Some(ChangeKind::Plan) => restore_into(&mut self.plans, id, json),
+            Some(ChangeKind::Proposal) => restore_into(&mut self.proposals, id, json),
             None => {}
         }
     }
@@ -674,6 +679,7 @@ mod tests {
             message_id: None,
             outreach_request_id: None,
             inquiry_id: None,
+            proposal_id: None,
             subject: "就労支援".into(),
             excerpt: "@hachinohe".into(),
             by: Some(user()),

@@ -29,6 +29,7 @@ pub mod plan_revision;
 pub mod platform;
 pub mod pledge;
 pub mod pledge_acceptance;
+pub mod policy_proposal;
 pub mod practice_attachment;
 pub mod practice_comment;
 pub mod practice_version;

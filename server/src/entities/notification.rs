@@ -11,6 +11,7 @@ pub struct Model {
     pub message_id: Option<Uuid>,
     pub outreach_request_id: Option<Uuid>,
     pub inquiry_id: Option<Uuid>,
+    pub proposal_id: Option<Uuid>,
     /// Who caused it.
     pub actor_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

@@ -124,6 +124,9 @@ mod tests {
             entry!(app::inquiries::AcceptAnswer, "AcceptAnswer"),
             entry!(app::programme::ProgrammeInput, "ProgrammeInput"),
             entry!(app::programme::NewPledge, "NewPledge"),
+            entry!(app::proposals::NewProposal, "NewProposal"),
+            entry!(app::proposals::ProposalStep, "ProposalStep"),
+            entry!(app::proposals::ProposalNoteInput, "ProposalNoteInput"),
         ]
     }
 

@@ -107,37 +107,6 @@ async fn log_change(
     Ok(())
 }
 
-/// A user no longer the secretariat of `platform_id` (a revoked coordinator or
-/// administrator role) may still read its published KPIs through another role there, so
-/// nothing counts as lost by platform; their device still holds the drafts and the other
-/// organisations' unpublished shares. One change per KPI of the platform, for that user
-/// alone, makes the feed send each again as they may see it now: a tombstone for a draft,
-/// the published view for the rest. Call it in the revoking transaction.
-pub async fn secretariat_lost(
-    txn: &impl ConnectionTrait,
-    user: Uuid,
-    platform_id: Uuid,
-) -> Result<(), sea_orm::DbErr> {
-    let ids: Vec<Uuid> = kpi::Entity::find()
-        .filter(kpi::Column::PlatformId.eq(platform_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|k| k.id)
-        .collect();
-    for id in ids {
-        sync::append(
-            txn,
-            ChangeKind::Kpi,
-            id,
-            ChangeOp::Delete,
-            &Audience::user(user),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
 fn invalid(message: String) -> ApiError {
     ApiError::invalid("invalid_field", message)
 }

@@ -55,7 +55,7 @@ fn invalid(message: String) -> ApiError {
 }
 
 /// The users who run `platform_id`'s plans: its coordinators and administrators.
-async fn secretariat_users(
+pub(crate) async fn secretariat_users(
     db: &impl ConnectionTrait,
     platform_id: Uuid,
 ) -> Result<Vec<Uuid>, sea_orm::DbErr> {
@@ -93,35 +93,6 @@ async fn log_change(
         ChangeOp::Upsert
     };
     sync::append(txn, ChangeKind::Plan, row.id, op, &audience).await?;
-    Ok(())
-}
-
-/// A user no longer the secretariat of `platform_id`: one change per plan of the platform,
-/// for them alone, so their device gets each plan again as they may see it now (the
-/// published revision, or a tombstone for a plan never published). Call it in the
-/// revoking transaction.
-pub async fn secretariat_lost(
-    txn: &impl ConnectionTrait,
-    user: Uuid,
-    platform_id: Uuid,
-) -> Result<(), sea_orm::DbErr> {
-    let ids: Vec<Uuid> = plan::Entity::find()
-        .filter(plan::Column::PlatformId.eq(platform_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    for id in ids {
-        sync::append(
-            txn,
-            ChangeKind::Plan,
-            id,
-            ChangeOp::Upsert,
-            &Audience::user(user),
-        )
-        .await?;
-    }
     Ok(())
 }
 

@@ -26,7 +26,7 @@ const LIAISON: &str = "kenko-fukushi@aomori.example";
 pub(super) const AOMORI_CITY: &str = "aomori-city@aomori.example";
 pub(super) const HACHINOHE: &str = "hachinohe@aomori.example";
 pub(super) const HIROSAKI: &str = "hirosaki@aomori.example";
-const KEIEISHA: &str = "keieisha@aomori.example";
+pub(super) const KEIEISHA: &str = "keieisha@aomori.example";
 const SHOKOKAI: &str = "shokokai@aomori.example";
 
 /// How many generated practices the demo library holds.
@@ -129,6 +129,9 @@ pub async fn mid_year(state: &AppState) -> ApiResult<()> {
     super::plan::plan(state, &people, contributors, &served)
         .await
         .map_err(|e| in_part("implementation plan", e))?;
+    super::proposals::proposals(state, &people)
+        .await
+        .map_err(|e| in_part("policy proposals", e))?;
     Ok(())
 }
 

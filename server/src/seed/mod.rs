@@ -5,6 +5,7 @@
 pub mod activity;
 mod council;
 mod plan;
+mod proposals;
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 

@@ -369,6 +369,7 @@ pub(super) async fn record_for(
         ChangeKind::Kpi => visible(crate::kpis::for_feed(state, actor, id).await),
         ChangeKind::Inquiry => visible(crate::inquiries::for_feed(state, actor, id).await),
         ChangeKind::Plan => visible(crate::plans::for_feed(state, actor, id).await),
+        ChangeKind::Proposal => visible(crate::proposals::for_feed(state, actor, id).await),
         ChangeKind::Notification => visible(crate::notifications::for_feed(state, actor, id).await),
     }
 }

@@ -82,6 +82,20 @@ pub async fn notify_account(conn: &impl ConnectionTrait, user: Uuid) -> Result<(
 /// Any fixed number: the advisory lock that orders appends to the change log.
 const APPEND_LOCK: i64 = 0x6b616b65;
 
+/// Tells one user about these records again, so that the feed sends each as they may see
+/// it now (a tombstone where they lost it): after a role that let them see more is gone.
+pub async fn resend_to_user(
+    txn: &impl ConnectionTrait,
+    user: Uuid,
+    kind: ChangeKind,
+    ids: &[Uuid],
+) -> Result<(), DbErr> {
+    for id in ids {
+        append(txn, kind, *id, ChangeOp::Upsert, &Audience::user(user)).await?;
+    }
+    Ok(())
+}
+
 /// Appends one change inside the caller's transaction. Call it last in the transaction,
 /// just before commit, to hold the ordering lock briefly.
 pub async fn append(
@@ -260,7 +274,9 @@ pub async fn lost_records_for_user(
         .filter(
             Condition::any()
                 .add(notification::Column::ThreadId.is_not_null())
-                .add(notification::Column::OutreachRequestId.is_not_null()),
+                .add(notification::Column::OutreachRequestId.is_not_null())
+                .add(notification::Column::InquiryId.is_not_null())
+                .add(notification::Column::ProposalId.is_not_null()),
         )
         .into_tuple()
         .all(txn)

@@ -180,9 +180,12 @@ pub fn personal(kind: ChangeKind) -> bool {
 /// told to the secretariat's users alone (the network's view, the published revision, did
 /// not change), and changes to single users do not renew a shared payload's key: plans are
 /// built per reader (few records, changed rarely), so the secretariat never gets one from
-/// before its last edit.
+/// before its last edit. Proposals likewise: the secretariat's note is told to it alone.
 pub fn shared(kind: ChangeKind) -> bool {
-    !matches!(kind, ChangeKind::Notification | ChangeKind::Plan)
+    !matches!(
+        kind,
+        ChangeKind::Notification | ChangeKind::Plan | ChangeKind::Proposal
+    )
 }
 
 /// Recently built payloads, at most [`ViewCache::CAPACITY_BYTES`] of them counted as

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::helpers::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
@@ -196,6 +196,29 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
         compared["sections"][1]["changed"], true,
         "the period section was revised"
     );
+    // Three proposals in three states: the secretariat sees all and its note; 弘前市 sees
+    // only the one whose answer was published; 八戸市 its own.
+    let proposals = coordinator.get_json("/api/v1/proposals").await;
+    let mut states: Vec<&str> = proposals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["state"].as_str().unwrap())
+        .collect();
+    states.sort();
+    assert_eq!(states, ["answered", "submitted", "under_review"]);
+    assert!(proposals
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| !p["secretariat_note"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()));
+    let published = hirosaki.get_json("/api/v1/proposals").await;
+    assert_eq!(published.as_array().unwrap().len(), 1);
+    assert_eq!(published[0]["outcome"], "partly_adopted");
+    assert_eq!(published[0]["secretariat_note"], Value::Null);
     // Each kind of demo user signs in to a to-do list with something on it.
     for (who, part) in [
         ("coordinator@aomori.example", "awaiting_total"),
@@ -219,6 +242,7 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
         "good_practice",
         "notification",
         "kpi",
+        "proposal",
     ] {
         assert!(
             changes.iter().any(|c| c["kind"] == kind),

@@ -519,3 +519,53 @@ pub fn xlsx_part(bytes: &[u8], name: &str) -> String {
     part.read_to_string(&mut text).expect("xml text");
     text
 }
+
+/// The body of a 200 answer (failing with the body when it is anything else).
+pub async fn ok(r: Response) -> Value {
+    let status = r.status();
+    let v: Value = r.json().await.expect("a JSON body");
+    assert_eq!(status, StatusCode::OK, "{v}");
+    v
+}
+
+/// The body of a 201 answer (failing with the body when it is anything else).
+pub async fn ok_created(r: Response) -> Value {
+    let status = r.status();
+    let v: Value = r.json().await.expect("a JSON body");
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    v
+}
+
+impl TestApp {
+    /// Gives the user `email` a role on the platform `slug` directly, as the admin command
+    /// does (for a role no demo user holds).
+    pub async fn grant(&self, email: &str, slug: &str, role: app::domain::Role) {
+        let user = server::admin::user_by_email(&self.db, email)
+            .await
+            .expect("the user exists");
+        let platform = self.platform_id(slug).await;
+        server::admin::grant_role(&self.db, user.id, platform, role)
+            .await
+            .expect("the role is granted");
+    }
+
+    /// Takes the role `role` on `slug` from the user `email` through the API, as
+    /// `coordinator`, and checks it went.
+    pub async fn revoke(&self, coordinator: &User, email: &str, slug: &str, role: &str) {
+        let user = server::admin::user_by_email(&self.db, email)
+            .await
+            .expect("the user exists");
+        let platform = self.platform_id(slug).await;
+        let r = coordinator
+            .delete(&format!(
+                "/api/v1/platforms/{platform}/users/{}/roles/{role}",
+                user.id
+            ))
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::NO_CONTENT,
+            "revoking {role} of {email}"
+        );
+    }
+}

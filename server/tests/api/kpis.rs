@@ -816,19 +816,9 @@ async fn the_pages_work_without_javascript() {
 async fn a_former_secretariat_keeps_nothing_it_may_no_longer_see() {
     let app = TestApp::spawn().await;
     let coordinator = app.sign_in(COORDINATOR).await;
-    let aomori = app.platform_id("aomori").await;
     // 健康福祉部 is staff of Aomori; made its coordinator too, then not.
-    let liaison_user = server::admin::user_by_email(&app.db, LIAISON)
-        .await
-        .unwrap();
-    server::admin::grant_role(
-        &app.db,
-        liaison_user.id,
-        aomori,
-        app::domain::Role::Coordinator,
-    )
-    .await
-    .unwrap();
+    app.grant(LIAISON, "aomori", app::domain::Role::Coordinator)
+        .await;
     let liaison = app.sign_in(LIAISON).await;
     let draft = create_kpi(&liaison, &kpi_body(&app).await).await;
     let draft_id = draft["id"].as_str().unwrap().to_string();
@@ -848,13 +838,8 @@ async fn a_former_secretariat_keeps_nothing_it_may_no_longer_see() {
     let (changes, cursor) = pull_all(&liaison, 0).await;
     assert!(ids(&changes, "kpi", "upsert").contains(&draft_id));
 
-    let r = coordinator
-        .delete(&format!(
-            "/api/v1/platforms/{aomori}/users/{}/roles/coordinator",
-            liaison_user.id
-        ))
+    app.revoke(&coordinator, LIAISON, "aomori", "coordinator")
         .await;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // Still staff of Aomori: the published KPI stays, without the unpublished figure;
     // the draft goes.
     let liaison = app.sign_in(LIAISON).await;

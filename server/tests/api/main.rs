@@ -23,6 +23,7 @@ mod plans;
 mod platforms;
 mod practices;
 mod programme;
+mod proposals;
 mod pushed;
 mod revocation;
 mod server_functions;

@@ -34,13 +34,6 @@ async fn create_plan(user: &User, body: &Value) -> Value {
     ok_created(user.post("/api/v1/plans", body).await).await
 }
 
-async fn ok(r: reqwest::Response) -> Value {
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{v}");
-    v
-}
-
 async fn add_item(user: &User, plan: &Value, item: Value) -> Value {
     let mut body = item;
     body["version"] = plan["version"].clone();
@@ -839,30 +832,15 @@ async fn hostile_and_careless_input_is_refused_with_the_field_named() {
 async fn a_former_secretariat_keeps_no_working_copy() {
     let app = TestApp::spawn().await;
     let coordinator = app.sign_in(COORDINATOR).await;
-    let aomori = app.platform_id("aomori").await;
-    let liaison_user = server::admin::user_by_email(&app.db, LIAISON)
-        .await
-        .unwrap();
-    server::admin::grant_role(
-        &app.db,
-        liaison_user.id,
-        aomori,
-        app::domain::Role::Coordinator,
-    )
-    .await
-    .unwrap();
+    app.grant(LIAISON, "aomori", app::domain::Role::Coordinator)
+        .await;
     let liaison = app.sign_in(LIAISON).await;
     let draft = create_plan(&liaison, &plan_body()).await;
     let draft_id = draft["id"].as_str().unwrap().to_string();
     let (changes, cursor) = pull_all(&liaison, 0).await;
     assert!(ids(&changes, "plan", "upsert").contains(&draft_id));
-    let r = coordinator
-        .delete(&format!(
-            "/api/v1/platforms/{aomori}/users/{}/roles/coordinator",
-            liaison_user.id
-        ))
+    app.revoke(&coordinator, LIAISON, "aomori", "coordinator")
         .await;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let liaison = app.sign_in(LIAISON).await;
     let (changes, _) = pull_all(&liaison, cursor).await;
     assert!(
@@ -1126,11 +1104,4 @@ async fn the_annual_report_is_a_workbook_of_what_the_reader_may_see() {
         iwate.get(&report(2024)).await.status(),
         StatusCode::NOT_FOUND
     );
-}
-
-async fn ok_created(r: reqwest::Response) -> Value {
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    v
 }

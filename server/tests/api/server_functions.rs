@@ -14,7 +14,7 @@ const SHOKOKAI: &str = "shokokai@aomori.example";
 
 /// Every server function that needs a signed-in, pledged person, with arguments that
 /// are valid for Hirosaki's staff.
-const SIGNED_IN: [&str; 22] = [
+const SIGNED_IN: [&str; 24] = [
     "/sfn/platform_home?slug=hirosaki",
     "/sfn/invitations_page?slug=hirosaki",
     "/sfn/threads_page",
@@ -36,6 +36,8 @@ const SIGNED_IN: [&str; 22] = [
     "/sfn/plan_page?id=00000000-0000-4000-8000-000000000000&revision=0",
     "/sfn/plan_compare_page?id=00000000-0000-4000-8000-000000000000&from=1&to=2",
     "/sfn/plan_form_page",
+    "/sfn/proposals_page",
+    "/sfn/proposal_page?id=00000000-0000-4000-8000-000000000000",
     "/sfn/programme_page?slug=hirosaki",
 ];
 
