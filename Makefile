@@ -51,10 +51,12 @@ lint: tools
 unit-test: tools
 	cargo nextest run
 
+# The same build as `unit-test` (a filter, not `-p server --test api`, whose narrower
+# feature resolution rebuilt sqlx, sea-orm and the server: minutes of every CI run).
 postgres-test: tools
 	@if [ -n "$$KAKEHASHI_TEST_POSTGRES_URL" ]; then \
 	  echo "Integration suite on PostgreSQL ($$KAKEHASHI_TEST_POSTGRES_URL)"; \
-	  KAKEHASHI_TEST_DATABASE=postgres cargo nextest run -p server --test api; \
+	  KAKEHASHI_TEST_DATABASE=postgres cargo nextest run -E 'binary_id(server::api)'; \
 	else \
 	  echo "KAKEHASHI_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run"; \
 	fi
