@@ -120,19 +120,18 @@ impl ProposalAction {
         self != ProposalAction::Withdraw
     }
 
-    /// The state this step leaves a proposal in `from`, or `None` when it is not a step
-    /// from there (409 `invalid_transition`).
-    pub fn from(self, from: ProposalState) -> Option<ProposalState> {
+    /// The state this step leaves a proposal in `from` (its answer `published` or not), or
+    /// `None` when it is not a step from there (409 `invalid_transition`): publishing is a
+    /// step only for an answer not yet published, and the other way round.
+    pub fn next(self, from: ProposalState, published: bool) -> Option<ProposalState> {
         use ProposalState::*;
         match (self, from) {
             (ProposalAction::Review, Submitted) => Some(UnderReview),
             (ProposalAction::Answer, Submitted | UnderReview) => Some(Answered),
             (ProposalAction::Close, Answered) => Some(Closed),
             (ProposalAction::Withdraw, Submitted | UnderReview) => Some(Withdrawn),
-            (
-                ProposalAction::PublishAnswer | ProposalAction::UnpublishAnswer,
-                Answered | Closed,
-            ) => Some(from),
+            (ProposalAction::PublishAnswer, Answered | Closed) if !published => Some(from),
+            (ProposalAction::UnpublishAnswer, Answered | Closed) if published => Some(from),
             _ => None,
         }
     }
@@ -301,26 +300,34 @@ mod tests {
     fn every_state_and_action_has_one_answer() {
         use ProposalAction as A;
         use ProposalState as S;
-        let expected = |a: A, s: S| -> Option<S> {
+        let expected = |a: A, s: S, published: bool| -> Option<S> {
             match (a, s) {
                 (A::Review, S::Submitted) => Some(S::UnderReview),
                 (A::Answer, S::Submitted | S::UnderReview) => Some(S::Answered),
                 (A::Close, S::Answered) => Some(S::Closed),
                 (A::Withdraw, S::Submitted | S::UnderReview) => Some(S::Withdrawn),
-                (A::PublishAnswer | A::UnpublishAnswer, S::Answered) => Some(S::Answered),
-                (A::PublishAnswer | A::UnpublishAnswer, S::Closed) => Some(S::Closed),
+                (A::PublishAnswer, S::Answered) if !published => Some(S::Answered),
+                (A::PublishAnswer, S::Closed) if !published => Some(S::Closed),
+                (A::UnpublishAnswer, S::Answered) if published => Some(S::Answered),
+                (A::UnpublishAnswer, S::Closed) if published => Some(S::Closed),
                 _ => None,
             }
         };
         for a in ProposalAction::ALL {
             for s in ProposalState::ALL {
-                assert_eq!(a.from(*s), expected(*a, *s), "{a} from {s}");
+                for published in [false, true] {
+                    assert_eq!(
+                        a.next(*s, published),
+                        expected(*a, *s, published),
+                        "{a} from {s}, published {published}"
+                    );
+                }
             }
         }
         // Nothing leaves a withdrawn proposal, and nothing but publication a closed one.
         assert!(ProposalAction::ALL
             .iter()
-            .all(|a| a.from(ProposalState::Withdrawn).is_none()));
+            .all(|a| a.next(ProposalState::Withdrawn, false).is_none()));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use app::proposals::{
 
 use crate::http::ApiResult;
 use crate::state::AppState;
-use crate::web::{back_or_error, PageForm};
+use crate::web::{back_or_error, see_other, PageForm};
 
 fn version(form: &PageForm, field: &str) -> u32 {
     form.field(field)
@@ -39,11 +39,7 @@ pub async fn step(
 ) -> ApiResult<Response> {
     let page = format!("/proposals/{id}");
     let Some(action) = ProposalAction::parse(form.field("action").unwrap_or_default()) else {
-        return back_or_error::<()>(
-            Err(crate::http::ApiError::invalid("invalid_field", "`action`")),
-            |_| String::new(),
-            &page,
-        );
+        return Ok(see_other(&format!("{page}?error=invalid_field")));
     };
     let input = ProposalStep {
         version: version(&form, "version"),

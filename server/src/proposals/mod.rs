@@ -71,67 +71,108 @@ async fn log_change(
     Ok(())
 }
 
-/// The steps `actor` may take on `row` now.
-fn actions(actor: &Actor, row: &proposal::Model) -> Vec<ProposalAction> {
-    let state = ProposalState::parse(&row.state).unwrap_or_default();
-    let secretariat = actor.kpi_secretariat_of().contains(&row.platform_id);
-    let proposer = actor.organisation.id == row.organisation_id;
-    ProposalAction::ALL
-        .iter()
-        .copied()
-        .filter(|a| a.from(state).is_some())
-        .filter(|a| match a {
-            ProposalAction::Withdraw => proposer,
-            ProposalAction::PublishAnswer => secretariat && !row.answer_published,
-            ProposalAction::UnpublishAnswer => secretariat && row.answer_published,
-            _ => secretariat,
-        })
-        .collect()
+/// Whether `actor` may take `action` on `row` (whatever its state): the secretariat its
+/// steps; the proposing organisation withdraws, through someone who may propose to that
+/// network (`proposes_there`: not an observer, see [`addressees`]).
+fn may_take(
+    actor: &Actor,
+    row: &proposal::Model,
+    action: ProposalAction,
+    proposes_there: bool,
+) -> bool {
+    if action.by_secretariat() {
+        actor.kpi_secretariat_of().contains(&row.platform_id)
+    } else {
+        actor.organisation.id == row.organisation_id && proposes_there
+    }
 }
 
-/// The proposal as `actor` sees it (the secretariat's note for the secretariat only).
-async fn view(state: &AppState, actor: &Actor, row: proposal::Model) -> ApiResult<PolicyProposal> {
+/// The prefectural platforms `actor` may propose to (see [`addressees`]), looked up only
+/// when one of `rows` is their organisation's: for anyone else it decides nothing.
+async fn proposing_to(
+    state: &AppState,
+    actor: &Actor,
+    rows: &[proposal::Model],
+) -> ApiResult<BTreeSet<Uuid>> {
+    if !rows
+        .iter()
+        .any(|r| r.organisation_id == actor.organisation.id)
+    {
+        return Ok(BTreeSet::new());
+    }
+    Ok(addressees(state, actor)
+        .await?
+        .into_iter()
+        .map(|a| a.platform.id)
+        .collect())
+}
+
+/// The proposals as `actor` sees them (the secretariat's note for the secretariat only),
+/// with the names they show in two queries however many there are.
+async fn views(
+    state: &AppState,
+    actor: &Actor,
+    rows: Vec<proposal::Model>,
+) -> ApiResult<Vec<PolicyProposal>> {
     let db = &state.db;
-    let secretariat = actor.kpi_secretariat_of().contains(&row.platform_id);
     let platforms = crate::platforms::platform_names(
         db,
-        std::iter::once(row.platform_id).chain(row.on_behalf_of),
+        rows.iter()
+            .flat_map(|r| std::iter::once(r.platform_id).chain(r.on_behalf_of)),
     )
     .await?;
-    let organisation_name = crate::platforms::organisation_names(db, [row.organisation_id])
+    let organisations =
+        crate::platforms::organisation_names(db, rows.iter().map(|r| r.organisation_id)).await?;
+    let proposing = proposing_to(state, actor, &rows).await?;
+    let name = |names: &std::collections::HashMap<Uuid, String>, id: Uuid| NamedRef {
+        id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let secretariat = actor.kpi_secretariat_of().contains(&row.platform_id);
+            let state = ProposalState::parse(&row.state).unwrap_or_default();
+            let proposes_there = proposing.contains(&row.platform_id);
+            let actions = ProposalAction::ALL
+                .iter()
+                .copied()
+                .filter(|a| a.next(state, row.answer_published).is_some())
+                .filter(|a| may_take(actor, &row, *a, proposes_there))
+                .collect();
+            PolicyProposal {
+                id: row.id,
+                platform_id: row.platform_id,
+                platform_name: name(&platforms, row.platform_id).name,
+                organisation: name(&organisations, row.organisation_id),
+                on_behalf_of: row.on_behalf_of.map(|id| name(&platforms, id)),
+                title: row.title,
+                background: row.background,
+                proposal: row.proposal,
+                target_groups: parse_json(&row.target_groups),
+                state,
+                outcome: row.outcome.as_deref().and_then(ProposalOutcome::parse),
+                answer: row.answer,
+                answered_at: row.answered_at,
+                answer_published: row.answer_published,
+                history: parse_json(&row.history),
+                secretariat_note: secretariat.then_some(row.secretariat_note),
+                note_version: secretariat.then(|| u32::try_from(row.note_version).unwrap_or(0)),
+                version: u32::try_from(row.version).unwrap_or(0),
+                actions,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            }
+        })
+        .collect())
+}
+
+/// One proposal as `actor` sees it.
+async fn view(state: &AppState, actor: &Actor, row: proposal::Model) -> ApiResult<PolicyProposal> {
+    views(state, actor, vec![row])
         .await?
-        .remove(&row.organisation_id)
-        .unwrap_or_default();
-    let actions = actions(actor, &row);
-    Ok(PolicyProposal {
-        id: row.id,
-        platform_id: row.platform_id,
-        platform_name: platforms.get(&row.platform_id).cloned().unwrap_or_default(),
-        organisation: NamedRef {
-            id: row.organisation_id,
-            name: organisation_name,
-        },
-        on_behalf_of: row.on_behalf_of.map(|id| NamedRef {
-            id,
-            name: platforms.get(&id).cloned().unwrap_or_default(),
-        }),
-        title: row.title,
-        background: row.background,
-        proposal: row.proposal,
-        target_groups: parse_json(&row.target_groups),
-        state: ProposalState::parse(&row.state).unwrap_or_default(),
-        outcome: row.outcome.as_deref().and_then(ProposalOutcome::parse),
-        answer: row.answer,
-        answered_at: row.answered_at,
-        answer_published: row.answer_published,
-        history: parse_json(&row.history),
-        secretariat_note: secretariat.then_some(row.secretariat_note),
-        note_version: secretariat.then(|| u32::try_from(row.note_version).unwrap_or(0)),
-        version: u32::try_from(row.version).unwrap_or(0),
-        actions,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
+        .pop()
+        .ok_or_else(|| ApiError::Internal("a view of one proposal is one proposal".into()))
 }
 
 /// The proposals the actor may read, newest first.
@@ -142,11 +183,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> ApiResult<Vec<PolicyPropos
         .order_by_desc(proposal::Column::Id)
         .all(&state.db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(view(state, actor, row).await?);
-    }
-    Ok(out)
+    views(state, actor, rows).await
 }
 
 /// One proposal, if the actor may read it (404 otherwise).
@@ -362,19 +399,10 @@ pub async fn step(
     input: ProposalStep,
 ) -> ApiResult<PolicyProposal> {
     let row = actor.scope(&state.db).proposal(id).await?;
-    let secretariat = actor.kpi_secretariat_of().contains(&row.platform_id);
-    let allowed = if input.action.by_secretariat() {
-        secretariat
-    } else {
-        // The proposing organisation, through someone who may propose there (not an
-        // observer).
-        actor.organisation.id == row.organisation_id
-            && addressees(state, actor)
-                .await?
-                .iter()
-                .any(|a| a.platform.id == row.platform_id)
-    };
-    if !allowed {
+    let proposes_there = proposing_to(state, actor, std::slice::from_ref(&row))
+        .await?
+        .contains(&row.platform_id);
+    if !may_take(actor, &row, input.action, proposes_there) {
         return Err(ApiError::Forbidden);
     }
     refuse_personal_data_in(&input)?;
@@ -382,7 +410,7 @@ pub async fn step(
     let from = ProposalState::parse(&row.state).unwrap_or_default();
     let to = input
         .action
-        .from(from)
+        .next(from, row.answer_published)
         .ok_or_else(|| invalid_transition(input.action, from))?;
     let now = Utc::now();
     let mut update: proposal::ActiveModel = row.clone().into();
@@ -397,12 +425,6 @@ pub async fn step(
             update.answer = Set(answer);
             update.answered_at = Set(Some(now));
             update.answer_published = Set(input.publish_answer);
-        }
-        ProposalAction::PublishAnswer if row.answer_published => {
-            return Err(invalid_transition(input.action, from))
-        }
-        ProposalAction::UnpublishAnswer if !row.answer_published => {
-            return Err(invalid_transition(input.action, from))
         }
         ProposalAction::PublishAnswer => update.answer_published = Set(true),
         ProposalAction::UnpublishAnswer => {

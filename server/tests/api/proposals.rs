@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::sync::{ids, pull_all};
+use crate::sync::{assert_gone, ids, pull_all};
 
 const COORDINATOR: &str = "coordinator@aomori.example";
 const DEPUTY: &str = "shoko-rodo@aomori.example";
@@ -390,9 +390,26 @@ async fn who_may_propose_and_for_whom() {
     server::admin::grant_role(&app.db, observer.id, aomori, app::domain::Role::Observer)
         .await
         .unwrap();
+    let hirosaki = app.sign_in(HIROSAKI).await;
+    let theirs = submit(&hirosaki, &proposal_body()).await;
     let observer = app.sign_in("observer@aomori.example").await;
     let r = observer.post("/api/v1/proposals", &proposal_body()).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Of the proposing organisation, an observer reads its proposal but may not withdraw it.
+    let seen = ok(observer
+        .get(&format!(
+            "/api/v1/proposals/{}",
+            theirs["id"].as_str().unwrap()
+        ))
+        .await)
+    .await;
+    assert_eq!(seen["actions"], json!([]));
+    let r = step(&observer, &theirs, json!({"action": "withdraw"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        ok(step(&hirosaki, &theirs, json!({"action": "withdraw"})).await).await["state"],
+        "withdrawn"
+    );
     assert_eq!(
         observer.get_json("/sfn/proposals_page").await["addressees"],
         json!([])
@@ -416,6 +433,25 @@ async fn hostile_input_replays_and_races_are_answered_cleanly() {
     for (body, code) in [
         (with("title", json!("件名\u{0}")), "invalid_field"),
         (with("title", json!("\u{202e}件名")), "invalid_field"),
+        (with("title", json!("件\u{200b}名")), "invalid_field"),
+        (with("background", json!("背景\u{0}")), "invalid_field"),
+        (with("proposal", json!("提案\u{202e}")), "invalid_field"),
+        (
+            with(
+                "target_groups",
+                json!([
+                    "unstable_employment",
+                    "unstable_employment",
+                    "unstable_employment",
+                    "unstable_employment"
+                ]),
+            ),
+            "invalid_field",
+        ),
+        (
+            with("on_behalf_of", json!(uuid::Uuid::nil())),
+            "invalid_platform",
+        ),
         (with("title", json!("x".repeat(201))), "invalid_field"),
         (with("title", json!("  ")), "invalid_field"),
         (with("proposal", json!("")), "invalid_field"),
@@ -476,8 +512,53 @@ async fn hostile_input_replays_and_races_are_answered_cleanly() {
             json!({"action": "answer", "outcome": "adopted", "answer": "mail: taro@example.jp"}),
             "personal_data",
         ),
+        (
+            json!({"action": "answer", "outcome": "adopted", "answer": "回答\u{202e}"}),
+            "invalid_field",
+        ),
     ] {
         let (status, got) = error_code(step(&coordinator, &p, body.clone()).await).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        assert_eq!(got, code, "{body}");
+    }
+    // Versions out of range or negative, and a note with a NUL: refused, never a 500.
+    let base = format!("/api/v1/proposals/{}", p["id"].as_str().unwrap());
+    for (path, body, code) in [
+        (
+            format!("{base}/steps"),
+            json!({"version": 4_000_000_000u32, "action": "review"}),
+            "edit_conflict",
+        ),
+        (
+            format!("{base}/steps"),
+            json!({"version": -1, "action": "review"}),
+            "invalid_field",
+        ),
+        (
+            format!("{base}/steps"),
+            json!({"version": 1e30, "action": "review"}),
+            "invalid_field",
+        ),
+    ] {
+        let (status, got) = error_code(coordinator.post(&path, &body).await).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        assert_eq!(got, code, "{body}");
+    }
+    for (body, code) in [
+        (
+            json!({"note_version": p["note_version"], "note": "メモ\u{0}"}),
+            "invalid_field",
+        ),
+        (
+            json!({"note_version": 4_000_000_000u32, "note": "メモ"}),
+            "edit_conflict",
+        ),
+        (
+            json!({"note_version": p["note_version"], "note": "x".repeat(10_001)}),
+            "invalid_field",
+        ),
+    ] {
+        let (status, got) = error_code(coordinator.put(&format!("{base}/note"), &body).await).await;
         assert!(status.is_client_error(), "{body}: {status}");
         assert_eq!(got, code, "{body}");
     }
@@ -690,21 +771,11 @@ async fn a_former_secretariat_and_a_proposer_who_left_keep_nothing_they_may_not_
     app.revoke(&coordinator, LIAISON, "aomori", "coordinator")
         .await;
     let liaison = app.sign_in(LIAISON).await;
-    let (changes, _) = pull_all(&liaison, cursor).await;
-    assert!(
-        ids(&changes, "proposal", "delete").contains(&id),
-        "{changes:?}"
-    );
+    let path = format!("/api/v1/proposals/{id}");
+    let changes = assert_gone(&liaison, cursor, "proposal", &id, &path).await;
     assert!(
         ids(&changes, "notification", "delete").contains(&notification),
         "{changes:?}"
-    );
-    assert_eq!(
-        liaison
-            .get(&format!("/api/v1/proposals/{id}"))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
     );
 
     // 青森市's person leaves the network: their organisation's proposal, addressed to the
@@ -713,18 +784,7 @@ async fn a_former_secretariat_and_a_proposer_who_left_keep_nothing_they_may_not_
     app.revoke(&coordinator, AOMORI_CITY, "aomori-city", "staff")
         .await;
     let proposer = app.sign_in(AOMORI_CITY).await;
-    let (changes, _) = pull_all(&proposer, cursor).await;
-    assert!(
-        ids(&changes, "proposal", "delete").contains(&id),
-        "{changes:?}"
-    );
-    assert_eq!(
-        proposer
-            .get(&format!("/api/v1/proposals/{id}"))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_gone(&proposer, cursor, "proposal", &id, &path).await;
 }
 
 #[tokio::test]

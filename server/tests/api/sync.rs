@@ -46,6 +46,29 @@ pub(crate) fn ids(changes: &[Value], kind: &str, op: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// That `user`'s device is told `id` (of `kind`) is gone since `since`, and that the API
+/// answers 404 at `path`: what a reader who lost sight of a record must see. Returns the
+/// changes pulled, for further checks.
+pub(crate) async fn assert_gone(
+    user: &User,
+    since: i64,
+    kind: &str,
+    id: &str,
+    path: &str,
+) -> Vec<Value> {
+    let (changes, _) = pull_all(user, since).await;
+    assert!(
+        ids(&changes, kind, "delete").contains(id),
+        "a tombstone of {kind} {id}: {changes:?}"
+    );
+    assert_eq!(
+        user.get(path).await.status(),
+        reqwest::StatusCode::NOT_FOUND,
+        "{path}"
+    );
+    changes
+}
+
 async fn member_ids(user: &User, platform_id: Uuid) -> BTreeSet<String> {
     user.get_json(&format!("/api/v1/platforms/{platform_id}/members"))
         .await
