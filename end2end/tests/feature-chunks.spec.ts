@@ -69,7 +69,6 @@ async function prefetched(page: Page): Promise<string[]> {
 }
 
 test('each feature is a chunk of its own, opened by navigation and by direct load', async ({ page }) => {
-  test.setTimeout(120_000);
   const requested: string[] = [];
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
@@ -108,7 +107,6 @@ test('each feature is a chunk of its own, opened by navigation and by direct loa
 });
 
 test('offline, every feature opens by navigation, even one never opened online', async ({ page }) => {
-  test.setTimeout(120_000);
   await signIn(page, USERS.kenkoFukushi);
 
   await test.step('the service worker keeps every chunk from its install', async () => {

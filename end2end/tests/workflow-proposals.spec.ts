@@ -22,8 +22,6 @@ import {
 const LIVE_MS = 10_000;
 
 test('a proposal is submitted, reviewed and answered, the proposer seeing each step live', async ({ browser, baseURL }, testInfo) => {
-  // Two people and a live page, as the outreach and to-do workflows: more than the default.
-  test.setTimeout(120_000);
   const errors: string[] = [];
   const title = uniqueSubject('政策提案');
   const city = await person(browser, baseURL, USERS.aomoriCity, errors);

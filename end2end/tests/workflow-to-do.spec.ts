@@ -35,7 +35,6 @@ function awaiting(page: Page) {
 }
 
 test('each person’s home shows what waits for their step, live, and nothing of others', async ({ page: hirosaki, browser, baseURL }, testInfo) => {
-  test.setTimeout(120_000);
   const title = uniqueSubject('E2E ホーム 受け入れ先の相談');
   const subject = uniqueSubject('E2E ホーム 連絡');
   const errors: string[] = [];
