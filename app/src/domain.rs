@@ -375,6 +375,7 @@ pub enum ChangeKind {
     Inquiry,
     Plan,
     Proposal,
+    Meeting,
 }
 text_enum!(ChangeKind {
     Platform => "platform",
@@ -388,6 +389,7 @@ text_enum!(ChangeKind {
     Inquiry => "inquiry",
     Plan => "plan",
     Proposal => "proposal",
+    Meeting => "meeting",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -544,6 +544,7 @@ mod tests {
             outreach_request_id: None,
             inquiry_id: None,
             proposal_id: None,
+            meeting_id: None,
             subject: format!("subject {minute}"),
             excerpt: String::new(),
             by: Some(user("author")),

@@ -712,6 +712,7 @@ catalogue! {
     ProposalSubmittedOn => ("提出日", "Submitted on"),
     ProposalSubmittedNote => ("さんが事務局に政策提案を提出しました", " submitted a policy proposal to the secretariat"),
     ProposalAnsweredNote => ("さんが貴団体の政策提案に回答しました", " answered your organisation's policy proposal"),
+    MeetingInvitedNote => ("さんが協議の場に貴団体を招集しました", " invited your organisation to a council meeting"),
     Inquiries => ("照会", "Inquiries"),
     InquiriesInNav => ("件の未回答の照会", "inquiries to answer"),
     InquiriesHeading => ("照会", "Inquiries"),

@@ -14,6 +14,7 @@ pub mod home;
 pub mod i18n;
 pub mod inquiries;
 pub mod kpis;
+pub mod meetings;
 pub mod notifications;
 pub mod outreach;
 pub mod personal_data;

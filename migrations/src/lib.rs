@@ -18,6 +18,7 @@ mod m20261202_000011_inquiry_kpi_links;
 mod m20261203_000012_network_programmes;
 mod m20261203_000013_implementation_plans;
 mod m20261203_000014_policy_proposals;
+mod m20261204_000015_meetings;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_network_programmes::Migration),
             Box::new(m20261203_000013_implementation_plans::Migration),
             Box::new(m20261203_000014_policy_proposals::Migration),
+            Box::new(m20261204_000015_meetings::Migration),
         ]
     }
 }

@@ -134,9 +134,14 @@ impl Config {
         }
     }
 
+    /// Now, by the configured clock (see `fixed_now`).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.fixed_now.unwrap_or_else(chrono::Utc::now)
+    }
+
     /// Today in Japan, by the configured clock.
     pub fn today_in_japan(&self) -> chrono::NaiveDate {
-        app::wareki::japan_today(self.fixed_now.unwrap_or_else(chrono::Utc::now))
+        app::wareki::japan_today(self.now())
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -17,6 +17,7 @@ pub mod home;
 pub mod http;
 pub mod inquiries;
 pub mod kpis;
+pub mod meetings;
 pub mod notifications;
 pub mod openapi;
 pub mod outreach;

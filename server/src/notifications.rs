@@ -24,7 +24,8 @@ use app::notifications::{Notification, NotificationKind};
 
 use crate::accounts::{user_summary, Authorized};
 use crate::entities::{
-    inquiry, liaison_thread, message, notification, outreach_request, policy_proposal, user,
+    inquiry, liaison_thread, meeting, message, notification, outreach_request, policy_proposal,
+    user,
 };
 use crate::http::{ApiError, ApiPath, ApiResult};
 use crate::policy::Actor;
@@ -84,6 +85,7 @@ pub enum About {
     Outreach(Uuid),
     Inquiry(Uuid),
     Proposal(Uuid),
+    Meeting(Uuid),
 }
 
 /// Records a notification for a user inside the caller's transaction, and sends it to
@@ -96,15 +98,19 @@ pub async fn notify(
     by: Uuid,
 ) -> Result<(), sea_orm::DbErr> {
     let id = Uuid::new_v4();
-    let (thread_id, message_id, outreach_request_id, inquiry_id, proposal_id) = match about {
+    let (mut thread_id, mut message_id) = (None, None);
+    let (mut outreach_request_id, mut inquiry_id, mut proposal_id, mut meeting_id) =
+        (None, None, None, None);
+    match about {
         About::Message {
-            thread_id,
-            message_id,
-        } => (Some(thread_id), Some(message_id), None, None, None),
-        About::Outreach(request) => (None, None, Some(request), None, None),
-        About::Inquiry(inquiry) => (None, None, None, Some(inquiry), None),
-        About::Proposal(proposal) => (None, None, None, None, Some(proposal)),
-    };
+            thread_id: thread,
+            message_id: message,
+        } => (thread_id, message_id) = (Some(thread), Some(message)),
+        About::Outreach(request) => outreach_request_id = Some(request),
+        About::Inquiry(inquiry) => inquiry_id = Some(inquiry),
+        About::Proposal(proposal) => proposal_id = Some(proposal),
+        About::Meeting(meeting) => meeting_id = Some(meeting),
+    }
     notification::Entity::insert(notification::ActiveModel {
         id: sea_orm::ActiveValue::Set(id),
         user_id: sea_orm::ActiveValue::Set(user_id),
@@ -114,6 +120,7 @@ pub async fn notify(
         outreach_request_id: sea_orm::ActiveValue::Set(outreach_request_id),
         inquiry_id: sea_orm::ActiveValue::Set(inquiry_id),
         proposal_id: sea_orm::ActiveValue::Set(proposal_id),
+        meeting_id: sea_orm::ActiveValue::Set(meeting_id),
         actor_id: sea_orm::ActiveValue::Set(Some(by)),
         created_at: sea_orm::ActiveValue::Set(Utc::now()),
         read_at: sea_orm::ActiveValue::Set(None),
@@ -146,12 +153,14 @@ fn visible_to(actor: &Actor, state: &AppState) -> sea_orm::Select<notification::
                 )
                 .add(notification::Column::InquiryId.in_subquery(scope.inquiry_ids_visible()))
                 .add(notification::Column::ProposalId.in_subquery(scope.proposal_ids_visible()))
+                .add(notification::Column::MeetingId.in_subquery(scope.meeting_ids_visible()))
                 .add(
                     Condition::all()
                         .add(notification::Column::ThreadId.is_null())
                         .add(notification::Column::OutreachRequestId.is_null())
                         .add(notification::Column::InquiryId.is_null())
-                        .add(notification::Column::ProposalId.is_null()),
+                        .add(notification::Column::ProposalId.is_null())
+                        .add(notification::Column::MeetingId.is_null()),
                 ),
         )
 }
@@ -187,6 +196,13 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
         .into_iter()
         .map(|p| (p.id, p.title))
         .collect();
+    let meeting_titles: HashMap<Uuid, String> = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(rows.iter().filter_map(|r| r.meeting_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.title))
+        .collect();
     let messages: HashMap<Uuid, message::Model> = message::Entity::find()
         .filter(message::Column::Id.is_in(rows.iter().filter_map(|r| r.message_id)))
         .all(&state.db)
@@ -220,6 +236,7 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
                 outreach_request_id: row.outreach_request_id,
                 inquiry_id: row.inquiry_id,
                 proposal_id: row.proposal_id,
+                meeting_id: row.meeting_id,
                 subject: row
                     .thread_id
                     .and_then(|id| subjects.get(&id).cloned())
@@ -234,6 +251,10 @@ async fn views(state: &AppState, rows: Vec<notification::Model>) -> ApiResult<Ve
                     .or_else(|| {
                         row.proposal_id
                             .and_then(|id| proposal_titles.get(&id).cloned())
+                    })
+                    .or_else(|| {
+                        row.meeting_id
+                            .and_then(|id| meeting_titles.get(&id).cloned())
                     })
                     .unwrap_or_default(),
                 excerpt: message

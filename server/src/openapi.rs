@@ -4,8 +4,8 @@
 use utoipa::OpenApi;
 
 use crate::{
-    accounts, home, inquiries, kpis, notifications, outreach, plans, platforms, practices,
-    programme, proposals, sync, threads,
+    accounts, home, inquiries, kpis, meetings, notifications, outreach, plans, platforms,
+    practices, programme, proposals, sync, threads,
 };
 
 #[derive(OpenApi)]
@@ -110,6 +110,13 @@ use crate::{
         proposals::routes::get_proposal,
         proposals::routes::take_step,
         proposals::routes::write_note,
+        meetings::routes::list_meetings,
+        meetings::routes::create_meeting,
+        meetings::routes::get_meeting,
+        meetings::routes::update_meeting,
+        meetings::routes::take_step,
+        meetings::routes::answer_attendance,
+        meetings::routes::meeting_ics,
         programme::routes::get_programme,
         programme::routes::update_programme,
         programme::routes::create_pledge,
@@ -125,6 +132,7 @@ use crate::{
         (name = "kpis", description = "KPIs (KPI・実績・進捗管理): definitions, each organisation's share per 年度, progress against targets"),
         (name = "plans", description = "The implementation plan (事業実施計画): the working copy, published revisions, comparison, plan items (実施事業) and their progress"),
         (name = "proposals", description = "Policy proposals (政策提案) from members to the secretariat: submission, review, the official answer, its publication, withdrawal"),
+        (name = "meetings", description = "Council meetings (協議の場): planning with the agenda, invitations and attendance, holding or cancelling, the count of held meetings per 年度 (guidelines §5), one .ics per meeting"),
         (name = "programme", description = "A prefectural network's programme (事業名, target ages) and its versioned confidentiality pledge (誓約)"),
         (name = "notifications", description = "A person's notifications (mentions), kept until read"),
         (name = "home", description = "What needs the signed-in person now (the home page's to-do list)"),

@@ -178,6 +178,21 @@ impl Actor {
         platforms
     }
 
+    /// The platforms whose meetings the actor runs (協議の場, guidelines §5): each platform,
+    /// prefectural or municipal, where they are a coordinator or administrator — its
+    /// secretariat (事務局).
+    pub fn meeting_secretariat_of(&self) -> Vec<Uuid> {
+        let mut platforms: Vec<Uuid> = self
+            .roles
+            .iter()
+            .filter(|(_, r)| r.can_invite())
+            .map(|(p, _)| *p)
+            .collect();
+        platforms.sort();
+        platforms.dedup();
+        platforms
+    }
+
     /// Whether the actor may read this KPI: its secretariat always (drafts too), every
     /// member of its network once published. `Scope::kpi_visible` is the same rule for
     /// the database.
@@ -626,6 +641,64 @@ impl Scope<'_> {
             .one(self.db)
             .await?
             .ok_or(ApiError::NotFound)
+    }
+
+    /// The meetings the actor may read: those of a platform they work on (its secretariat
+    /// and members, any role but responder), and those of their networks to which their
+    /// organisation is invited. What they may do with it is `crate::meetings`' view.
+    pub fn meeting_visible(&self) -> Condition {
+        use crate::entities::{meeting, meeting_invitation as invitation};
+        let invited = sea_orm::sea_query::Query::select()
+            .column(invitation::Column::MeetingId)
+            .from(invitation::Entity)
+            .and_where(invitation::Column::OrganisationId.eq(self.actor.organisation.id))
+            .to_owned();
+        Condition::any()
+            .add(meeting::Column::PlatformId.is_in(self.actor.working_platforms()))
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Id.in_subquery(invited))
+                    .add(meeting::Column::PlatformId.is_in(self.actor.network.iter().copied())),
+            )
+    }
+
+    /// The ids of the meetings the actor may read, as a subquery (notifications).
+    pub fn meeting_ids_visible(&self) -> sea_orm::sea_query::SelectStatement {
+        use crate::entities::meeting;
+        sea_orm::sea_query::Query::select()
+            .column(meeting::Column::Id)
+            .from(meeting::Entity)
+            .cond_where(self.meeting_visible())
+            .to_owned()
+    }
+
+    /// One meeting, if the actor may read it; anyone else gets 404.
+    pub async fn meeting(&self, id: Uuid) -> ApiResult<crate::entities::meeting::Model> {
+        use crate::entities::meeting;
+        meeting::Entity::find_by_id(id)
+            .filter(self.meeting_visible())
+            .one(self.db)
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
+    /// The platforms whose meeting count (guidelines §5) the actor may see: those they
+    /// work on, and for the secretariat of a prefectural platform every municipal
+    /// platform of its network too. A count, never the meetings themselves.
+    pub async fn meeting_compliance_platforms(&self) -> ApiResult<Vec<platform::Model>> {
+        let secretariat = self.actor.kpi_secretariat_of();
+        let rows = platform::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(platform::Column::Id.is_in(self.actor.working_platforms()))
+                    .add(platform::Column::Id.is_in(secretariat.iter().copied()))
+                    .add(platform::Column::ParentId.is_in(secretariat)),
+            )
+            .order_by_asc(platform::Column::Kind)
+            .order_by_asc(platform::Column::Name)
+            .all(self.db)
+            .await?;
+        Ok(rows)
     }
 
     /// A platform the actor may run (invite into): 404 when they may not see it, 403

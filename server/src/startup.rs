@@ -167,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::inquiries::routes::router())
         .merge(crate::plans::routes::router())
         .merge(crate::proposals::routes::router())
+        .merge(crate::meetings::routes::router())
         .merge(crate::programme::routes::router())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)

@@ -98,6 +98,7 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         (None, _, None, Some(inquiry)) => format!("/inquiries/{inquiry}"),
         _ => match notification.proposal_id {
             Some(proposal) => format!("/proposals/{proposal}"),
+            // Meetings have no page yet: the notification itself says what and when.
             None => "/notifications".into(),
         },
     };
@@ -119,6 +120,7 @@ fn NotificationItem(notification: Notification, csrf: String) -> impl IntoView {
         NotificationKind::InquiryWithdrawn => Key::InquiryWithdrawnNote,
         NotificationKind::ProposalSubmitted => Key::ProposalSubmittedNote,
         NotificationKind::ProposalAnswered => Key::ProposalAnsweredNote,
+        NotificationKind::MeetingInvited => Key::MeetingInvitedNote,
     };
     let at = notification.created_at;
     let read_one = move |ev: leptos::ev::SubmitEvent| {

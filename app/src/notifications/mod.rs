@@ -46,6 +46,8 @@ pub enum NotificationKind {
     ProposalSubmitted,
     /// The secretariat answered their organisation's policy proposal.
     ProposalAnswered,
+    /// Their organisation is invited to a council meeting (協議の場).
+    MeetingInvited,
 }
 text_enum!(NotificationKind {
     Mention => "mention",
@@ -60,6 +62,7 @@ text_enum!(NotificationKind {
     InquiryWithdrawn => "inquiry_withdrawn",
     ProposalSubmitted => "proposal_submitted",
     ProposalAnswered => "proposal_answered",
+    MeetingInvited => "meeting_invited",
 });
 
 /// A notification for one user (`GET /api/v1/notifications`), kept until read.
@@ -76,10 +79,13 @@ pub struct Notification {
     /// …or the inquiry…
     #[serde(default)]
     pub inquiry_id: Option<Uuid>,
-    /// …or the policy proposal.
+    /// …or the policy proposal…
     #[serde(default)]
     pub proposal_id: Option<Uuid>,
-    /// The thread's subject, the request's or the inquiry's title.
+    /// …or the council meeting.
+    #[serde(default)]
+    pub meeting_id: Option<Uuid>,
+    /// The thread's subject; the request's, inquiry's, proposal's or meeting's title.
     pub subject: String,
     /// The start of the message, as it reads now (empty once deleted).
     pub excerpt: String,

@@ -35,6 +35,9 @@ pub struct Records {
     /// Policy proposals as the feed sent them, kept as JSON likewise
     /// (`crate::proposals::stored`).
     pub proposals: HashMap<Uuid, serde_json::Value>,
+    /// Council meetings as the feed sent them, kept as JSON likewise
+    /// (`crate::meetings::Meeting`).
+    pub meetings: HashMap<Uuid, serde_json::Value>,
 }
 
 /// One write to the local database: the record's key and its JSON, or `None` to delete.
@@ -115,6 +118,7 @@ impl Records {
             ChangeKind::Inquiry => vec![put(&mut self.inquiries, change).0],
             ChangeKind::Plan => vec![put(&mut self.plans, change).0],
             ChangeKind::Proposal => vec![put(&mut self.proposals, change).0],
+            ChangeKind::Meeting => vec![put(&mut self.meetings, change).0],
             ChangeKind::Platform => {
                 let (write, kept) = put(&mut self.platforms, change);
                 let mut writes = vec![write];
@@ -156,6 +160,7 @@ impl Records {
             Some(ChangeKind::Inquiry) => restore_into(&mut self.inquiries, id, json),
             Some(ChangeKind::Plan) => restore_into(&mut self.plans, id, json),
             Some(ChangeKind::Proposal) => restore_into(&mut self.proposals, id, json),
+            Some(ChangeKind::Meeting) => restore_into(&mut self.meetings, id, json),
             None => {}
         }
     }
@@ -680,6 +685,7 @@ mod tests {
             outreach_request_id: None,
             inquiry_id: None,
             proposal_id: None,
+            meeting_id: None,
             subject: "就労支援".into(),
             excerpt: "@hachinohe".into(),
             by: Some(user()),

@@ -12,6 +12,7 @@ pub struct Model {
     pub outreach_request_id: Option<Uuid>,
     pub inquiry_id: Option<Uuid>,
     pub proposal_id: Option<Uuid>,
+    pub meeting_id: Option<Uuid>,
     /// Who caused it.
     pub actor_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

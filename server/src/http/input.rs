@@ -127,6 +127,8 @@ mod tests {
             entry!(app::proposals::NewProposal, "NewProposal"),
             entry!(app::proposals::ProposalStep, "ProposalStep"),
             entry!(app::proposals::ProposalNoteInput, "ProposalNoteInput"),
+            entry!(app::meetings::NewMeeting, "NewMeeting"),
+            entry!(app::meetings::MeetingUpdate, "MeetingUpdate"),
         ]
     }
 
@@ -140,6 +142,8 @@ mod tests {
             "the e-mail address of the account being created",
         ),
         ("ReadMarker", "a cursor, no text"),
+        ("MeetingStep", "a version and an action, no text"),
+        ("AttendanceInput", "ids and an answer, no text"),
         (
             "AcceptPledge",
             "the ids of the pledge versions shown, no text",

@@ -370,6 +370,7 @@ pub(super) async fn record_for(
         ChangeKind::Inquiry => visible(crate::inquiries::for_feed(state, actor, id).await),
         ChangeKind::Plan => visible(crate::plans::for_feed(state, actor, id).await),
         ChangeKind::Proposal => visible(crate::proposals::for_feed(state, actor, id).await),
+        ChangeKind::Meeting => visible(crate::meetings::for_feed(state, actor, id).await),
         ChangeKind::Notification => visible(crate::notifications::for_feed(state, actor, id).await),
     }
 }

@@ -276,7 +276,8 @@ pub async fn lost_records_for_user(
                 .add(notification::Column::ThreadId.is_not_null())
                 .add(notification::Column::OutreachRequestId.is_not_null())
                 .add(notification::Column::InquiryId.is_not_null())
-                .add(notification::Column::ProposalId.is_not_null()),
+                .add(notification::Column::ProposalId.is_not_null())
+                .add(notification::Column::MeetingId.is_not_null()),
         )
         .into_tuple()
         .all(txn)

@@ -181,10 +181,12 @@ pub fn personal(kind: ChangeKind) -> bool {
 /// not change), and changes to single users do not renew a shared payload's key: plans are
 /// built per reader (few records, changed rarely), so the secretariat never gets one from
 /// before its last edit. Proposals likewise: the secretariat's note is told to it alone.
+/// Meetings too: what a reader may do (answer for their organisation, run it) is in the
+/// payload.
 pub fn shared(kind: ChangeKind) -> bool {
     !matches!(
         kind,
-        ChangeKind::Notification | ChangeKind::Plan | ChangeKind::Proposal
+        ChangeKind::Notification | ChangeKind::Plan | ChangeKind::Proposal | ChangeKind::Meeting
     )
 }
 

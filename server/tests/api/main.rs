@@ -13,6 +13,7 @@ mod input_boundary;
 mod inquiries;
 mod invitations;
 mod kpis;
+mod meetings;
 mod notifications;
 mod numbers_dates;
 mod outreach;
