@@ -132,6 +132,9 @@ pub async fn mid_year(state: &AppState) -> ApiResult<()> {
     super::proposals::proposals(state, &people)
         .await
         .map_err(|e| in_part("policy proposals", e))?;
+    super::meetings::meetings(state, &people, placements)
+        .await
+        .map_err(|e| in_part("council meetings", e))?;
     Ok(())
 }
 

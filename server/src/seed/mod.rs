@@ -4,6 +4,7 @@
 
 pub mod activity;
 mod council;
+mod meetings;
 mod plan;
 mod proposals;
 

@@ -219,6 +219,38 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
     assert_eq!(published.as_array().unwrap().len(), 1);
     assert_eq!(published[0]["outcome"], "partly_adopted");
     assert_eq!(published[0]["secretariat_note"], Value::Null);
+    // Council meetings: two held in the previous 年度 and one planned in this one, with
+    // answers (one by proxy) and agenda items linking a KPI and a proposal; this year's
+    // count is owed, and the held ones are last year's.
+    let meetings = coordinator.get_json("/api/v1/meetings").await;
+    let list = meetings["meetings"].as_array().expect("meetings");
+    let states: Vec<&str> = list.iter().map(|m| m["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["planned", "held", "held"], "newest first");
+    let this_year = meetings["compliance"][0]["fiscal_year"].as_i64().unwrap();
+    assert_eq!(list[0]["fiscal_year"].as_i64(), Some(this_year));
+    for held in &list[1..] {
+        assert_eq!(held["fiscal_year"].as_i64(), Some(this_year - 1));
+    }
+    assert_eq!(meetings["compliance"][0]["held"], 0);
+    assert_eq!(meetings["compliance"][0]["met"], false);
+    let answers: Vec<&Value> = list
+        .iter()
+        .flat_map(|m| m["invitations"].as_array().unwrap())
+        .filter(|i| i["attendance"] != "unanswered")
+        .collect();
+    assert!(answers
+        .iter()
+        .any(|i| i["attendance"] == "proxy" && i["proxy"]["name"] != ""));
+    let links: Vec<&Value> = list
+        .iter()
+        .flat_map(|m| m["agenda"].as_array().unwrap())
+        .collect();
+    assert!(links
+        .iter()
+        .any(|a| a["kpi"]["name"].as_str().is_some_and(|n| !n.is_empty())));
+    assert!(links.iter().any(|a| a["proposal"]["name"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty())));
     // Each kind of demo user signs in to a to-do list with something on it.
     for (who, part) in [
         ("coordinator@aomori.example", "awaiting_total"),
@@ -243,6 +275,7 @@ async fn the_mid_year_demo_gives_every_demo_user_something_to_do() {
         "notification",
         "kpi",
         "proposal",
+        "meeting",
     ] {
         assert!(
             changes.iter().any(|c| c["kind"] == kind),
