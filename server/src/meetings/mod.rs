@@ -1007,7 +1007,8 @@ mod tests {
             "javascript:alert(1)",
             "http://meet.example.jp/",
             "https://user:pw@meet.example.jp/",
-            "https:///nohost",
+            "https://",
+            "https:// meet.example.jp/",
             "data:text/html,hi",
             "meet.example.jp",
         ] {
